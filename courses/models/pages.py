@@ -1,0 +1,231 @@
+"""The course catalogue: CourseIndexPage -> CoursePage -> LessonPage.
+
+Later parts attach here: a lesson or course carries a quiz, a course page shows the
+learner's progress. Who may open a course is a Wagtail view restriction (e.g. staff-only
+courses are restricted to the 客服人员, 讲师 and 培训管理员 groups); ``audience`` only
+describes the intended audience for the catalogue filter.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+from modelcluster.contrib.taggit import ClusterTaggableManager
+from modelcluster.fields import ParentalKey
+from taggit.models import TaggedItemBase
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+from wagtail.api import APIField
+from wagtail.fields import RichTextField, StreamField
+from wagtail.images.api.fields import ImageRenditionField
+from wagtail.models import Orderable, Page
+from wagtail.search import index
+
+from home.blocks import ContentStreamBlock, table_of_contents
+
+
+class Audience(models.TextChoices):
+    CUSTOMER = "customer", _("客户")
+    STAFF = "staff", _("客服人员")
+    ALL = "all", _("所有人")
+
+
+class Level(models.TextChoices):
+    DAILY = "daily", _("日常培训")
+    GROWTH = "growth", _("成长班")
+    ADVANCED = "advanced", _("提高班")
+    ELITE = "elite", _("精英计划")
+
+
+class CourseIndexPage(Page):
+    """在线课程: the catalogue, filterable by audience, level and tag."""
+
+    intro = RichTextField(_("简介"), blank=True, features=["bold", "italic", "link"])
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    api_fields = [APIField("intro")]
+    parent_page_types = ["home.HomePage"]
+    subpage_types = ["courses.CoursePage"]
+
+    class Meta:
+        verbose_name = _("课程目录")
+        verbose_name_plural = _("课程目录")
+
+    def get_context(self, request, *args, **kwargs):
+        from courses import selectors
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(
+            selectors.course_catalogue(index=self, user=request.user, params=request.GET)
+        )
+        return context
+
+
+class CoursePageTag(TaggedItemBase):
+    content_object = ParentalKey(
+        "courses.CoursePage", related_name="tagged_items", on_delete=models.CASCADE
+    )
+
+
+class CoursePage(Page):
+    """A course: summary, objectives, audience, level, hours, trainer and its lessons
+    (the child LessonPages, in tree order)."""
+
+    summary = models.TextField(_("课程简介"), max_length=1000)
+    objectives = models.TextField(
+        _("学习目标"), blank=True, help_text=_("每行一个目标")
+    )
+    audience = models.CharField(
+        _("面向对象"), max_length=16, choices=Audience.choices, default=Audience.CUSTOMER
+    )
+    level = models.CharField(
+        _("课程级别"), max_length=16, choices=Level.choices, default=Level.DAILY
+    )
+    estimated_hours = models.DecimalField(
+        _("预计学时（小时）"), max_digits=5, decimal_places=1, default=1
+    )
+    trainer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("讲师"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="taught_courses",
+        limit_choices_to={"groups__name": "讲师"},
+    )
+    cover_image = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("封面图"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    prerequisites = models.CharField(_("先修要求"), max_length=300, blank=True)
+    tags = ClusterTaggableManager(through=CoursePageTag, blank=True, verbose_name=_("标签"))
+
+    search_fields = Page.search_fields + [
+        index.SearchField("summary"),
+        index.SearchField("objectives"),
+        index.FilterField("audience"),
+        index.FilterField("level"),
+    ]
+    content_panels = Page.content_panels + [
+        FieldPanel("summary"),
+        FieldPanel("objectives"),
+        MultiFieldPanel(
+            [
+                FieldPanel("audience"),
+                FieldPanel("level"),
+                FieldPanel("estimated_hours"),
+                FieldPanel("trainer"),
+                FieldPanel("prerequisites"),
+            ],
+            heading=_("课程信息"),
+        ),
+        FieldPanel("cover_image"),
+        FieldPanel("tags"),
+    ]
+    api_fields = [
+        APIField("summary"),
+        APIField("objective_list"),
+        APIField("audience"),
+        APIField("level"),
+        APIField("estimated_hours"),
+        APIField("trainer_name"),
+        APIField("prerequisites"),
+        APIField("tags"),
+        APIField(
+            "cover_image_thumbnail",
+            serializer=ImageRenditionField("fill-640x360", source="cover_image"),
+        ),
+    ]
+    parent_page_types = ["courses.CourseIndexPage"]
+    subpage_types = ["courses.LessonPage"]
+
+    class Meta:
+        verbose_name = _("课程")
+        verbose_name_plural = _("课程")
+
+    @property
+    def objective_list(self) -> list[str]:
+        return [line.strip() for line in self.objectives.splitlines() if line.strip()]
+
+    @property
+    def trainer_name(self) -> str:
+        if self.trainer is None:
+            return ""
+        return self.trainer.get_full_name() or self.trainer.get_username()
+
+    def get_context(self, request, *args, **kwargs):
+        from courses import selectors
+
+        context = super().get_context(request, *args, **kwargs)
+        context["lessons"] = selectors.course_lessons(course=self, user=request.user)
+        return context
+
+
+class LessonPage(Page):
+    """A lesson of a course: StreamField body, estimated minutes, downloadable
+    materials, previous/next lesson within the course."""
+
+    summary = models.CharField(_("摘要"), max_length=300, blank=True)
+    estimated_minutes = models.PositiveSmallIntegerField(_("预计时长（分钟）"), default=15)
+    body = StreamField(ContentStreamBlock(), verbose_name=_("正文"))
+
+    search_fields = Page.search_fields + [
+        index.SearchField("summary"),
+        index.SearchField("body"),
+    ]
+    content_panels = Page.content_panels + [
+        FieldPanel("summary"),
+        FieldPanel("estimated_minutes"),
+        FieldPanel("body"),
+        InlinePanel("materials", label=_("课程资料")),
+    ]
+    api_fields = [
+        APIField("summary"),
+        APIField("estimated_minutes"),
+        APIField("body"),
+        APIField("materials"),
+    ]
+    parent_page_types = ["courses.CoursePage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = _("课时")
+        verbose_name_plural = _("课时")
+
+    @cached_property
+    def table_of_contents(self):
+        return table_of_contents(self.body)
+
+    def get_context(self, request, *args, **kwargs):
+        from courses import selectors
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(selectors.lesson_navigation(lesson=self, user=request.user))
+        return context
+
+
+class LessonMaterial(Orderable):
+    """A document handed out with a lesson (讲义, 手册, 表格)."""
+
+    page = ParentalKey(LessonPage, related_name="materials", on_delete=models.CASCADE)
+    document = models.ForeignKey(
+        "wagtaildocs.Document",
+        verbose_name=_("文档"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    title = models.CharField(_("显示名称"), max_length=120, blank=True)
+
+    panels = [FieldPanel("document"), FieldPanel("title")]
+    api_fields = [APIField("document"), APIField("title")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("课程资料")
+        verbose_name_plural = _("课程资料")
+
+    @property
+    def display_title(self) -> str:
+        return self.title or self.document.title

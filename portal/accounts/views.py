@@ -1,0 +1,8 @@
+"""Sign-in, sign-out, registration and password management."""
+
+from django.contrib.auth import views as auth_views
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    redirect_authenticated_user = False
