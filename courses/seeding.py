@@ -16,7 +16,13 @@ from courses import demo_content as content
 from courses.models import CourseIndexPage, CoursePage, LessonMaterial, LessonPage
 from home import demo_content as home_content
 from home.models import ArticleVote, FaqCategory, ProductCategory
-from home.seeding import SeedReport, child_by_slug, publish_child, seed_self_study, stream
+from home.seeding import (
+    SeedReport,
+    child_by_slug,
+    publish_child,
+    seed_self_study,
+    stream,
+)
 from portal.accounts.models import Organisation, Profile
 from portal.accounts.roles import GROUP_NAMES, STAFF_GROUP_NAMES, Role
 
@@ -45,7 +51,11 @@ def seed_organisations(report: SeedReport) -> dict[str, Organisation]:
 def seed_users(organisations, report: SeedReport) -> dict:
     user_model = get_user_model()
     customer_org = next(
-        (org for org in organisations.values() if org.kind == Organisation.Kind.CUSTOMER),
+        (
+            org
+            for org in organisations.values()
+            if org.kind == Organisation.Kind.CUSTOMER
+        ),
         None,
     )
     users = {}
@@ -64,7 +74,10 @@ def seed_users(organisations, report: SeedReport) -> dict:
             user.groups.add(Group.objects.get(name=GROUP_NAMES[role]))
             organisation = organisations.get(org_code) if org_code else customer_org
             Profile.objects.create(
-                user=user, display_name=name, phone="13800138000", organisation=organisation
+                user=user,
+                display_name=name,
+                phone="13800138000",
+                organisation=organisation,
             )
             report.add("users")
         users[username] = user
@@ -132,7 +145,8 @@ def seed_courses(home, documents, users, report: SeedReport) -> None:
                 trainer=users.get(spec.get("trainer", "trainer")),
                 prerequisites=spec.get("prerequisites", ""),
                 cover_image=cover_image(
-                    f"课程封面：{spec['title']}", COVER_COLOURS[number % len(COVER_COLOURS)]
+                    f"课程封面：{spec['title']}",
+                    COVER_COLOURS[number % len(COVER_COLOURS)],
                 ),
             )
             course.tags.add(*spec.get("tags", []))
@@ -151,7 +165,9 @@ def seed_courses(home, documents, users, report: SeedReport) -> None:
                 body=stream(lesson_spec["body"], documents),
             )
             for order, key in enumerate(lesson_spec.get("materials", [])):
-                lesson.materials.add(LessonMaterial(document=documents[key], sort_order=order))
+                lesson.materials.add(
+                    LessonMaterial(document=documents[key], sort_order=order)
+                )
             publish_child(course, lesson, admin)
             report.add("pages")
 

@@ -6,7 +6,6 @@ from wagtail.models import Page
 from courses.models import CoursePage, LessonPage
 from courses.models.pages import Audience, Level
 from home.audiences import visible_pages
-from home.models import paginate
 
 
 def _live_lesson_count():
@@ -23,7 +22,8 @@ def _live_lesson_count():
 
 
 def course_catalogue(*, index, user, params) -> dict:
-    """The courses under ``index`` the user may see, filtered by audience, level and tag."""
+    """The courses under ``index`` the user may see, filtered by audience, level and
+    tag."""
     courses = (
         visible_pages(CoursePage.objects.child_of(index).live(), user)
         .select_related("cover_image", "trainer")
@@ -52,13 +52,22 @@ def course_lessons(*, course, user) -> list:
     """The course's live lessons in order."""
     return list(
         visible_pages(LessonPage.objects.child_of(course).live(), user)
-        .only("pk", "title", "slug", "url_path", "path", "depth", "estimated_minutes", "summary")
+        .only(
+            "pk",
+            "title",
+            "slug",
+            "url_path",
+            "path",
+            "depth",
+            "estimated_minutes",
+            "summary",
+        )
         .order_by("path")
     )
 
 
 def lesson_navigation(*, lesson, user) -> dict:
-    """The lesson's course, its siblings, the previous and next lesson, its materials."""
+    """The lesson's course, its siblings, previous and next lesson, and materials."""
     course = CoursePage.objects.filter(path=lesson.path[: -Page.steplen]).first()
     lessons = course_lessons(course=course, user=user) if course else []
     position = next((i for i, item in enumerate(lessons) if item.pk == lesson.pk), None)

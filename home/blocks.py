@@ -9,7 +9,8 @@ from wagtail.images.blocks import ImageChooserBlock
 
 
 class HeadingBlock(blocks.StructBlock):
-    """A section heading; every heading becomes an entry in the page's table of contents."""
+    """A section heading; every heading becomes an entry in the page's table of
+    contents."""
 
     text = blocks.CharBlock(label=_("标题"), max_length=120)
     level = blocks.ChoiceBlock(
@@ -50,7 +51,9 @@ class CalloutBlock(blocks.StructBlock):
         choices=[("tip", _("提示")), ("warning", _("注意")), ("note", _("说明"))],
         default="tip",
     )
-    text = blocks.RichTextBlock(label=_("内容"), features=["bold", "italic", "link", "ul", "ol"])
+    text = blocks.RichTextBlock(
+        label=_("内容"), features=["bold", "italic", "link", "ul", "ol"]
+    )
 
     class Meta:
         icon = "warning"
@@ -60,7 +63,9 @@ class CalloutBlock(blocks.StructBlock):
 
 class StepBlock(blocks.StructBlock):
     title = blocks.CharBlock(label=_("步骤标题"), max_length=120)
-    text = blocks.RichTextBlock(label=_("说明"), features=["bold", "italic", "link", "ul", "ol"])
+    text = blocks.RichTextBlock(
+        label=_("说明"), features=["bold", "italic", "link", "ul", "ol"]
+    )
 
 
 class StepsBlock(blocks.ListBlock):
@@ -106,7 +111,11 @@ def table_of_contents(body) -> list[dict]:
     Anchors use the block's stable id, so links survive edits to the heading text.
     """
     return [
-        {"text": child.value["text"], "level": child.value["level"], "anchor": f"h-{child.id}"}
+        {
+            "text": child.value["text"],
+            "level": child.value["level"],
+            "anchor": f"h-{child.id}",
+        }
         for child in body
         if child.block_type == "heading"
     ]

@@ -1,4 +1,5 @@
-"""The self-study side of the site: home page, help centre, FAQ, handbooks and downloads.
+"""The self-study side of the site: home page, help centre, FAQ, handbooks and
+downloads.
 
 Tree:
     HomePage (singleton, the site root)
@@ -9,11 +10,8 @@ Tree:
     └── courses.CourseIndexPage (see courses.models)
 """
 
-from django.conf import settings
 from django.core.paginator import Paginator
 from django.db import models
-from django.db.models import Count, Q
-from django.http import Http404
 from django.shortcuts import render
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
@@ -21,13 +19,14 @@ from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from taggit.models import TaggedItemBase
-from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+from wagtail.admin.panels import FieldPanel, InlinePanel
 from wagtail.api import APIField
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
+from wagtail.url_routing import RouteResult
 from wagtail.snippets.models import register_snippet
 
 from home.audiences import visible_pages
@@ -37,13 +36,14 @@ LISTING_PAGE_SIZE = 12
 
 
 def paginate(request, items, per_page: int = LISTING_PAGE_SIZE):
-    """One page of ``items`` for ``?page=N``; bad or out-of-range numbers give a valid page."""
+    """One page of ``items`` for ``?page=N``; bad or out-of-range numbers give a valid
+    page."""
     return Paginator(items, per_page).get_page(request.GET.get("page"))
 
 
 @register_snippet
 class ProductCategory(models.Model):
-    """A product line or topic that help articles are filed under (扫地机器人, 净水器 ...)."""
+    """A product line or topic that help articles are filed under (扫地机器人 ...)."""
 
     name = models.CharField(_("名称"), max_length=60, unique=True)
     slug = models.SlugField(_("标识"), max_length=60, unique=True, allow_unicode=True)
@@ -62,7 +62,7 @@ class ProductCategory(models.Model):
 
 @register_snippet
 class FaqCategory(models.Model):
-    """A group of FAQ items (订单, 物流配送, 退换货 ...); its slug is the anchor on the FAQ page."""
+    """A group of FAQ items (订单 ...); its slug is the anchor on the FAQ page."""
 
     name = models.CharField(_("名称"), max_length=60, unique=True)
     slug = models.SlugField(_("标识"), max_length=60, unique=True)
@@ -122,6 +122,17 @@ class HomePage(Page):
     class Meta:
         verbose_name = _("首页")
 
+    def route(self, request, path_components):
+        """Find a descendant by its full URL path in one query instead of one query per
+        path segment (Wagtail's default walk); anything else (routable sub-paths such
+        as a handbook's ``print/``, unknown paths) falls back to the default walk."""
+        if path_components:
+            url_path = self.url_path + "/".join(path_components) + "/"
+            page = Page.objects.live().filter(url_path=url_path).specific().first()
+            if page is not None:
+                return RouteResult(page)
+        return super().route(request, path_components)
+
     def get_context(self, request, *args, **kwargs):
         from home import selectors
 
@@ -149,9 +160,11 @@ class HelpCentrePage(Page):
         selected = next(
             (c for c in categories if c.slug == request.GET.get("category")), None
         )
-        articles = visible_pages(
-            ArticlePage.objects.child_of(self).live(), request.user
-        ).select_related("category").order_by("-first_published_at", "pk")
+        articles = (
+            visible_pages(ArticlePage.objects.child_of(self).live(), request.user)
+            .select_related("category")
+            .order_by("-first_published_at", "pk")
+        )
         if selected:
             articles = articles.filter(category=selected)
         context.update(
@@ -181,7 +194,9 @@ class ArticlePage(Page):
         on_delete=models.SET_NULL,
         related_name="articles",
     )
-    tags = ClusterTaggableManager(through=ArticlePageTag, blank=True, verbose_name=_("标签"))
+    tags = ClusterTaggableManager(
+        through=ArticlePageTag, blank=True, verbose_name=_("标签")
+    )
     body = StreamField(ContentStreamBlock(), verbose_name=_("正文"))
 
     search_fields = Page.search_fields + [
@@ -230,12 +245,14 @@ class ArticlePage(Page):
 class ArticleRelatedLink(Orderable):
     """An editor-chosen related article shown under an article."""
 
-    page = ParentalKey(ArticlePage, related_name="related_links", on_delete=models.CASCADE)
+    page = ParentalKey(
+        ArticlePage, related_name="related_links", on_delete=models.CASCADE
+    )
     related = models.ForeignKey(
         ArticlePage,
         verbose_name=_("文章"),
         on_delete=models.CASCADE,
-        related_name="+",
+        related_name="related_from_links",
     )
 
     panels = [FieldPanel("related")]
@@ -248,7 +265,9 @@ class ArticleVote(models.Model):
     cookie) for anonymous visitors; the unique constraint keeps it to one vote each.
     """
 
-    article = models.ForeignKey(ArticlePage, on_delete=models.CASCADE, related_name="votes")
+    article = models.ForeignKey(
+        ArticlePage, on_delete=models.CASCADE, related_name="votes"
+    )
     voter_key = models.CharField(max_length=64)
     helpful = models.BooleanField()
     created_at = models.DateTimeField(auto_now_add=True)
@@ -262,6 +281,9 @@ class ArticleVote(models.Model):
                 fields=["article", "voter_key"], name="one_vote_per_visitor_per_article"
             )
         ]
+
+    def __str__(self):
+        return f"{self.article_id}:{self.voter_key}:{self.helpful}"
 
 
 class FaqPage(Page):
@@ -307,8 +329,12 @@ class FaqItem(Orderable, ClusterableModel):
         related_name="items",
     )
     question = models.CharField(_("问题"), max_length=200)
-    answer = RichTextField(_("回答"), features=["bold", "italic", "link", "document-link", "ul", "ol"])
-    tags = ClusterTaggableManager(through=FaqItemTag, blank=True, verbose_name=_("标签"))
+    answer = RichTextField(
+        _("回答"), features=["bold", "italic", "link", "document-link", "ul", "ol"]
+    )
+    tags = ClusterTaggableManager(
+        through=FaqItemTag, blank=True, verbose_name=_("标签")
+    )
 
     panels = [
         FieldPanel("category"),
@@ -353,7 +379,8 @@ class HandbookPage(RoutablePageMixin, Page):
         verbose_name_plural = _("培训手册")
 
     def chapters(self, user):
-        """Every visible chapter in reading (tree) order, with its depth below the handbook."""
+        """Every visible chapter in reading (tree) order, with its depth below the
+        handbook."""
         return visible_pages(
             HandbookChapterPage.objects.descendant_of(self).live(), user
         ).order_by("path")
@@ -374,7 +401,8 @@ class HandbookPage(RoutablePageMixin, Page):
 
 
 class HandbookChapterPage(Page):
-    """A handbook chapter; chapters may hold sub-chapters. Shows previous/next in reading order."""
+    """A handbook chapter; chapters may hold sub-chapters. Shows previous/next in
+    reading order."""
 
     body = StreamField(ContentStreamBlock(), verbose_name=_("正文"))
 

@@ -52,13 +52,16 @@ def stream(blocks, documents: dict) -> list[dict]:
                 "table_caption": value.get("caption", ""),
             }
         elif block_type == "document":
-            value = {"document": documents[value["document"]].pk, "label": value["label"]}
+            value = {
+                "document": documents[value["document"]].pk,
+                "label": value["label"],
+            }
         raw.append({"type": block_type, "value": value})
     return raw
 
 
 def publish_child(parent: Page, page: Page, user=None) -> Page:
-    """Add ``page`` under ``parent`` and publish it through a revision, as editors do."""
+    """Add ``page`` under ``parent`` and publish it through a revision."""
     parent.add_child(instance=page)
     page.save_revision(user=user, log_action=False).publish(user=user, log_action=False)
     return page
@@ -103,7 +106,9 @@ def seed_collections_and_documents(report: SeedReport) -> dict:
     documents = {}
     for spec in content.DOCUMENTS:
         name = spec["collection"]
-        collection = collections.get(name) or root.get_children().filter(name=name).first()
+        collection = (
+            collections.get(name) or root.get_children().filter(name=name).first()
+        )
         if collection is None:
             collection = root.add_child(name=name)
             report.add("collections")
@@ -195,7 +200,10 @@ def seed_faq(home: HomePage, faq_categories, report: SeedReport, user):
     if child_by_slug(home, FaqPage, "faq") is not None:
         return
     page = FaqPage(
-        title=content.FAQ["title"], slug="faq", intro=content.FAQ["intro"], show_in_menus=True
+        title=content.FAQ["title"],
+        slug="faq",
+        intro=content.FAQ["intro"],
+        show_in_menus=True,
     )
     for order, spec in enumerate(content.FAQ_ITEMS):
         item = FaqItem(
@@ -218,7 +226,9 @@ def _seed_chapters(parent: Page, chapters, documents, report: SeedReport, user) 
             chapter = publish_child(
                 parent,
                 HandbookChapterPage(
-                    title=spec["title"], slug=spec["slug"], body=stream(spec["body"], documents)
+                    title=spec["title"],
+                    slug=spec["slug"],
+                    body=stream(spec["body"], documents),
                 ),
                 user,
             )
@@ -233,7 +243,10 @@ def seed_handbook(home: HomePage, documents, report: SeedReport, user):
         handbook = publish_child(
             home,
             HandbookPage(
-                title=spec["title"], slug=spec["slug"], intro=spec["intro"], show_in_menus=True
+                title=spec["title"],
+                slug=spec["slug"],
+                intro=spec["intro"],
+                show_in_menus=True,
             ),
             user,
         )
@@ -258,14 +271,16 @@ def seed_downloads(home: HomePage, report: SeedReport, user):
 
 
 def seed_home(report: SeedReport, user) -> HomePage:
-    """The site's HomePage (created by migration) filled with the demo hero and footer."""
+    """The site's HomePage (made by a migration) with the demo hero and footer."""
     site = Site.objects.get(is_default_site=True)
     home = site.root_page.specific
     if home.hero_title != content.HOME["hero_title"]:
         home.hero_title = content.HOME["hero_title"]
         home.hero_subtitle = content.HOME["hero_subtitle"]
         home.intro = content.HOME["intro"]
-        home.save_revision(user=user, log_action=False).publish(user=user, log_action=False)
+        home.save_revision(user=user, log_action=False).publish(
+            user=user, log_action=False
+        )
         report.add("pages updated")
     footer = SiteFooterSettings.for_site(site)
     if not footer.service_phone:
@@ -279,7 +294,8 @@ def seed_home(report: SeedReport, user) -> HomePage:
 
 @transaction.atomic
 def seed_self_study(*, user) -> tuple[HomePage, dict, SeedReport]:
-    """Everything on the self-study side; returns the home page and the documents by key."""
+    """Everything on the self-study side; returns the home page and the documents by
+    key."""
     report = SeedReport()
     home = seed_home(report, user)
     documents = seed_collections_and_documents(report)

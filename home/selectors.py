@@ -15,7 +15,8 @@ RELATED_LIST_SIZE = 5
 
 
 def home_page_sections(*, home, user) -> dict:
-    """Section pages for the entry tiles, the latest items and the most helpful articles."""
+    """Section pages for the entry tiles, the latest items and the most helpful
+    articles."""
     from home.models import ArticlePage
 
     course_page = apps.get_model("courses", "CoursePage")
@@ -54,21 +55,19 @@ def related_articles(*, article, user) -> list:
     """Editor-chosen related articles, topped up with others of the same category."""
     from home.models import ArticlePage
 
-    chosen_ids = [link.related_id for link in article.related_links.all()]
-    chosen = {
-        page.pk: page
-        for page in visible_pages(ArticlePage.objects.live().filter(pk__in=chosen_ids), user)
-    }
-    result = [chosen[pk] for pk in chosen_ids if pk in chosen][:RELATED_LIST_SIZE]
-    if len(result) < RELATED_LIST_SIZE and article.category_id:
-        more = (
+    chosen = list(
+        visible_pages(ArticlePage.objects.live(), user)
+        .filter(related_from_links__page=article)
+        .order_by("related_from_links__sort_order")[:RELATED_LIST_SIZE]
+    )
+    if len(chosen) < RELATED_LIST_SIZE and article.category_id:
+        chosen.extend(
             visible_pages(ArticlePage.objects.live(), user)
             .filter(category_id=article.category_id)
-            .exclude(pk__in=[article.pk, *chosen_ids])
-            .order_by("-first_published_at")[: RELATED_LIST_SIZE - len(result)]
+            .exclude(pk__in=[article.pk, *(page.pk for page in chosen)])
+            .order_by("-first_published_at")[: RELATED_LIST_SIZE - len(chosen)]
         )
-        result.extend(more)
-    return result
+    return chosen
 
 
 def article_vote_counts(*, article) -> dict:
@@ -92,11 +91,13 @@ def faq_groups(*, faq_page) -> list[dict]:
     groups: OrderedDict = OrderedDict()
     for item in items:
         groups.setdefault(item.category, []).append(item)
-    return [{"category": category, "items": group} for category, group in groups.items()]
+    return [
+        {"category": category, "items": group} for category, group in groups.items()
+    ]
 
 
 def handbook_navigation(*, chapter, user) -> dict:
-    """The handbook, its chapters in reading order, and the chapters before and after."""
+    """The handbook, its chapters in reading order, and the chapters around this one."""
     from home.models import HandbookChapterPage, HandbookPage
 
     handbook = HandbookPage.objects.ancestor_of(chapter).live().first()
@@ -123,17 +124,17 @@ def handbook_navigation(*, chapter, user) -> dict:
 
 
 def collections_hidden_from(user) -> set[int]:
-    """Ids of collections (and their descendants) whose privacy rules exclude ``user``."""
-    group_ids = set(user.groups.values_list("pk", flat=True)) if user.is_authenticated else set()
+    """Ids of collections (with descendants) whose privacy rules exclude ``user``."""
     hidden: set[int] = set()
     restrictions = CollectionViewRestriction.objects.select_related(
         "collection"
     ).prefetch_related("groups")
     for restriction in restrictions:
-        if not user_passes(restriction, user, group_ids):
+        if not user_passes(restriction, user):
             hidden.update(
-                Collection.objects.descendant_of(restriction.collection, inclusive=True)
-                .values_list("pk", flat=True)
+                Collection.objects.descendant_of(
+                    restriction.collection, inclusive=True
+                ).values_list("pk", flat=True)
             )
     return hidden
 
@@ -151,5 +152,6 @@ def download_groups(*, user) -> list[dict]:
     for document in documents:
         groups.setdefault(document.collection, []).append(document)
     return [
-        {"collection": collection, "documents": docs} for collection, docs in groups.items()
+        {"collection": collection, "documents": docs}
+        for collection, docs in groups.items()
     ]

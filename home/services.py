@@ -6,8 +6,11 @@ from home.models import ArticlePage, ArticleVote
 
 
 @transaction.atomic
-def article_vote_record(*, article: ArticlePage, voter_key: str, helpful: bool) -> ArticleVote:
-    """Record a visitor's "was this helpful?" answer; a second answer replaces the first.
+def article_vote_record(
+    *, article: ArticlePage, voter_key: str, helpful: bool
+) -> ArticleVote:
+    """Record a visitor's "was this helpful?" answer; a second answer replaces the
+    first.
 
     Idempotent: the unique constraint on (article, voter_key) keeps one row per visitor
     even when two requests race.
@@ -18,7 +21,10 @@ def article_vote_record(*, article: ArticlePage, voter_key: str, helpful: bool) 
                 article=article, voter_key=voter_key, defaults={"helpful": helpful}
             )
     except IntegrityError:
-        vote, created = ArticleVote.objects.get(article=article, voter_key=voter_key), False
+        vote, created = (
+            ArticleVote.objects.get(article=article, voter_key=voter_key),
+            False,
+        )
     if not created and vote.helpful != helpful:
         vote.helpful = helpful
         vote.save(update_fields=["helpful", "updated_at"])

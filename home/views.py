@@ -53,7 +53,12 @@ def article_vote(request, article_id: int):
             {"article": article, "error": _("请选择“是”或“否”。")},
             status=400,
         )
-    if not hit("vote", client_ip(request), limit=settings.VOTE_RATE_LIMIT[0], window=settings.VOTE_RATE_LIMIT[1]):
+    if not hit(
+        "vote",
+        client_ip(request),
+        limit=settings.VOTE_RATE_LIMIT[0],
+        window=settings.VOTE_RATE_LIMIT[1],
+    ):
         return render(request, "429.html", status=429)
     voter_key, new_visitor = _voter_key(request)
     article_vote_record(article=article, voter_key=voter_key, helpful=choice == "yes")
@@ -76,7 +81,8 @@ def article_vote(request, article_id: int):
 
 @require_GET
 def tag_view(request, tag: str):
-    """Everything carrying a tag: help articles, FAQ items and courses the visitor may see."""
+    """Everything carrying a tag: help articles, FAQ items and courses the visitor may
+    see."""
     tag = tag[:100]
     course_page = apps.get_model("courses", "CoursePage")
     articles = list(
@@ -90,9 +96,12 @@ def tag_view(request, tag: str):
         .order_by("title")
     )
     faq_items = list(
-        FaqItem.objects.filter(tags__name=tag, page__in=visible_pages(
-            apps.get_model("home", "FaqPage").objects.live(), request.user
-        ))
+        FaqItem.objects.filter(
+            tags__name=tag,
+            page__in=visible_pages(
+                apps.get_model("home", "FaqPage").objects.live(), request.user
+            ),
+        )
         .select_related("page", "category")
         .order_by("page_id", "sort_order")
     )
@@ -111,7 +120,8 @@ def tag_view(request, tag: str):
 
 @require_GET
 def switch_language(request):
-    """Switch the interface language by a plain link, so cached pages need no CSRF token.
+    """Switch the interface language by a plain link, so cached pages need no CSRF
+    token.
 
     Changing a cookie-stored preference is harmless, unlike the writes CSRF guards.
     """
@@ -142,7 +152,9 @@ def robots_txt(request):
         "Disallow: /api/",
         f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
     ]
-    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+    return HttpResponse(
+        "\n".join(lines) + "\n", content_type="text/plain; charset=utf-8"
+    )
 
 
 def page_not_found(request, exception=None):

@@ -5,9 +5,10 @@ Rules (the only place they live):
   stored in the cache; signed-in users always get a fresh, private response;
 - only 200 HTML responses that set no cookie and are not marked private/no-store are
   stored (a page that renders a CSRF token sets a cookie, so it is never stored);
-- publishing, unpublishing, moving or deleting a page, or changing a document, bumps a
-  generation number that is part of every key, so every cached page is dropped at once
-  (listings on other pages depend on the changed page too).
+- publishing, unpublishing, moving or deleting a page, changing a page's or a
+  collection's privacy, or changing a document bumps a generation number that is part
+  of every key, so every cached page is dropped at once (listings on other pages
+  depend on the changed page too).
 """
 
 from django.conf import settings
@@ -38,15 +39,31 @@ def invalidate_page_cache(**_kwargs) -> None:
 def connect_invalidation_signals() -> None:
     from django.db.models.signals import post_delete, post_save
     from wagtail.documents import get_document_model
-    from wagtail.models import Page
+    from django.db.models.signals import m2m_changed
+    from wagtail.models import CollectionViewRestriction, Page, PageViewRestriction
     from wagtail.signals import page_published, page_unpublished, post_page_move
 
     page_published.connect(invalidate_page_cache, dispatch_uid="pagecache-published")
-    page_unpublished.connect(invalidate_page_cache, dispatch_uid="pagecache-unpublished")
+    page_unpublished.connect(
+        invalidate_page_cache, dispatch_uid="pagecache-unpublished"
+    )
     post_page_move.connect(invalidate_page_cache, dispatch_uid="pagecache-moved")
     post_delete.connect(
         invalidate_page_cache, sender=Page, dispatch_uid="pagecache-page-deleted"
     )
+    # Privacy changes: a page made private must leave the cache at once.
+    for model in (PageViewRestriction, CollectionViewRestriction):
+        for signal, name in ((post_save, "saved"), (post_delete, "deleted")):
+            signal.connect(
+                invalidate_page_cache,
+                sender=model,
+                dispatch_uid=f"pagecache-{model.__name__}-{name}",
+            )
+        m2m_changed.connect(
+            invalidate_page_cache,
+            sender=model.groups.through,
+            dispatch_uid=f"pagecache-{model.__name__}-groups",
+        )
     document_model = get_document_model()
     for signal, name in ((post_save, "saved"), (post_delete, "deleted")):
         signal.connect(
@@ -67,8 +84,10 @@ def _cacheable_request(request) -> bool:
 
 
 def _cache_key(request) -> str:
-    return "pagecache:{}:{}:{}:{}".format(
-        current_generation(), get_language(), request.get_host(), request.get_full_path()
+    generation = current_generation()
+    return (
+        f"pagecache:{generation}:{get_language()}:"
+        f"{request.get_host()}:{request.get_full_path()}"
     )
 
 
@@ -78,8 +97,10 @@ def _cacheable_response(response) -> bool:
     if not response.get("Content-Type", "").startswith("text/html"):
         return False
     cache_control = response.get("Cache-Control", "")
-    return "private" not in cache_control and "no-store" not in cache_control and (
-        "no-cache" not in cache_control
+    return (
+        "private" not in cache_control
+        and "no-store" not in cache_control
+        and ("no-cache" not in cache_control)
     )
 
 

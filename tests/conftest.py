@@ -59,7 +59,8 @@ def customer(db):
 
 @pytest.fixture
 def client_for(client):
-    """``client_for(user)``: the test client signed in as ``user`` (or anonymous for None)."""
+    """``client_for(user)``: the test client signed in as ``user`` (or anonymous for
+    None)."""
 
     def login(user):
         client.logout()

@@ -55,7 +55,9 @@ class CourseIndexPage(Page):
 
         context = super().get_context(request, *args, **kwargs)
         context.update(
-            selectors.course_catalogue(index=self, user=request.user, params=request.GET)
+            selectors.course_catalogue(
+                index=self, user=request.user, params=request.GET
+            )
         )
         return context
 
@@ -75,7 +77,10 @@ class CoursePage(Page):
         _("学习目标"), blank=True, help_text=_("每行一个目标")
     )
     audience = models.CharField(
-        _("面向对象"), max_length=16, choices=Audience.choices, default=Audience.CUSTOMER
+        _("面向对象"),
+        max_length=16,
+        choices=Audience.choices,
+        default=Audience.CUSTOMER,
     )
     level = models.CharField(
         _("课程级别"), max_length=16, choices=Level.choices, default=Level.DAILY
@@ -101,7 +106,9 @@ class CoursePage(Page):
         related_name="+",
     )
     prerequisites = models.CharField(_("先修要求"), max_length=300, blank=True)
-    tags = ClusterTaggableManager(through=CoursePageTag, blank=True, verbose_name=_("标签"))
+    tags = ClusterTaggableManager(
+        through=CoursePageTag, blank=True, verbose_name=_("标签")
+    )
 
     search_fields = Page.search_fields + [
         index.SearchField("summary"),
@@ -169,7 +176,9 @@ class LessonPage(Page):
     materials, previous/next lesson within the course."""
 
     summary = models.CharField(_("摘要"), max_length=300, blank=True)
-    estimated_minutes = models.PositiveSmallIntegerField(_("预计时长（分钟）"), default=15)
+    estimated_minutes = models.PositiveSmallIntegerField(
+        _("预计时长（分钟）"), default=15
+    )
     body = StreamField(ContentStreamBlock(), verbose_name=_("正文"))
 
     search_fields = Page.search_fields + [

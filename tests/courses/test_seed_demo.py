@@ -35,7 +35,9 @@ def test_demo_content_meets_the_brief():
     assert get_document_model().objects.count() >= 3
     assert PageViewRestriction.objects.filter(page__in=courses).exists()
     for username in ("admin", "trainer", "staff", "customer"):
-        assert get_user_model().objects.get(username=username).check_password("changeme")
+        assert (
+            get_user_model().objects.get(username=username).check_password("changeme")
+        )
 
 
 @pytest.mark.django_db

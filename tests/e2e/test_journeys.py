@@ -6,7 +6,10 @@ from wagtail.models import PageViewRestriction
 
 from courses.models import CoursePage
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 
 def ensure_demo():
@@ -34,7 +37,9 @@ def test_visitor_goes_home_faq_then_a_course(live_server, page):
     expect(page).to_have_url(live_server.url + "/courses/")
     staff_course = staff_only_course()
     expect(page.get_by_text(staff_course.title)).to_have_count(0)
-    page.locator("main a[href^='/courses/']").filter(has_text="扫地机器人").first.click()
+    page.locator("main a[href^='/courses/']").filter(
+        has_text="扫地机器人"
+    ).first.click()
     expect(page.locator("h1")).to_contain_text("扫地机器人")
     expect(page.locator("main")).to_contain_text("第1课")
 

@@ -18,7 +18,10 @@ from home.models import (
 SAMPLE_BODY = [
     {"type": "heading", "value": {"text": "操作说明", "level": "h2"}},
     {"type": "paragraph", "value": "<p>按住电源键三秒开机，指示灯变为蓝色。</p>"},
-    {"type": "callout", "value": {"kind": "tip", "text": "<p>首次使用请先充满电。</p>"}},
+    {
+        "type": "callout",
+        "value": {"kind": "tip", "text": "<p>首次使用请先充满电。</p>"},
+    },
     {
         "type": "steps",
         "value": [

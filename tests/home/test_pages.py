@@ -93,7 +93,9 @@ def test_vote_needs_csrf(client):
 
     article = ArticlePage.objects.live().first()
     strict = Client(enforce_csrf_checks=True)
-    assert strict.post(f"/help/vote/{article.pk}/", {"helpful": "yes"}).status_code == 403
+    assert (
+        strict.post(f"/help/vote/{article.pk}/", {"helpful": "yes"}).status_code == 403
+    )
     token = strict.get(
         f"/help/vote/{article.pk}/", HTTP_ACCEPT="application/json"
     ).json()["csrf_token"]
@@ -123,7 +125,9 @@ def test_faq_groups_items_by_category_with_anchors(client):
 @pytest.mark.django_db
 def test_handbook_table_of_contents_and_print_view(client):
     handbook = HandbookPage.objects.get()
-    chapters = list(HandbookChapterPage.objects.descendant_of(handbook).order_by("path"))
+    chapters = list(
+        HandbookChapterPage.objects.descendant_of(handbook).order_by("path")
+    )
     assert len(chapters) >= 6
     response = client.get(handbook.url)
     for chapter in chapters:
@@ -137,7 +141,9 @@ def test_handbook_table_of_contents_and_print_view(client):
 @pytest.mark.django_db
 def test_handbook_chapter_previous_and_next_follow_reading_order(client):
     handbook = HandbookPage.objects.get()
-    chapters = list(HandbookChapterPage.objects.descendant_of(handbook).order_by("path"))
+    chapters = list(
+        HandbookChapterPage.objects.descendant_of(handbook).order_by("path")
+    )
     middle = chapters[1]
     response = client.get(middle.url)
     assert response.status_code == 200
@@ -170,7 +176,9 @@ def test_unknown_url_gives_chinese_404(client):
 
 @pytest.mark.django_db
 def test_language_switch_sets_cookie_and_stays_on_site(client):
-    response = client.get("/i18n/switch/", {"language": "en", "next": "https://evil.example/"})
+    response = client.get(
+        "/i18n/switch/", {"language": "en", "next": "https://evil.example/"}
+    )
     assert response.status_code == 302
     assert response["Location"] == "/"
     assert response.cookies["django_language"].value == "en"

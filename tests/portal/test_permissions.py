@@ -1,4 +1,5 @@
-"""Who sees what: anonymous, customer, staff, trainer and training admin against a public
+"""Who sees what: anonymous, customer, staff, trainer and training admin against a
+public
 page, a staff-only course, the admin area and the API."""
 
 import pytest
@@ -24,7 +25,11 @@ def public_course(db):
 @pytest.fixture
 def as_role(client_for, django_user_model):
     def sign_in(role):
-        user = None if role == "anonymous" else django_user_model.objects.get(username=role)
+        user = (
+            None
+            if role == "anonymous"
+            else django_user_model.objects.get(username=role)
+        )
         return client_for(user)
 
     return sign_in

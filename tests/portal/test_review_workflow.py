@@ -45,7 +45,9 @@ def test_trainer_change_waits_for_approval(course, trainer, admin_user, client_f
     assert not task.user_can_access_editor(course, trainer) or not any(
         action[0] == "approve" for action in task.get_actions(course, trainer)
     )
-    assert any(action[0] == "approve" for action in task.get_actions(course, admin_user))
+    assert any(
+        action[0] == "approve" for action in task.get_actions(course, admin_user)
+    )
 
     task.on_action(task_state, admin_user, "approve")
     course.refresh_from_db()

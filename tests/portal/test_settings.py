@@ -39,7 +39,8 @@ def test_production_passes_the_deploy_check():
         "--fail-level",
         "WARNING",
         DJANGO_SETTINGS_MODULE="portal.settings.production",
-        DJANGO_SECRET_KEY="x" * 20 + "-production-test-key-with-enough-entropy-0123456789",
+        DJANGO_SECRET_KEY="x" * 20
+        + "-production-test-key-with-enough-entropy-0123456789",
         DJANGO_ALLOWED_HOSTS="learn.example.com",
     )
     assert result.returncode == 0, result.stdout + result.stderr

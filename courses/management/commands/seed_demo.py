@@ -6,11 +6,13 @@ from courses.seeding import reset_demo, seed_demo, site_has_content
 
 
 class Command(BaseCommand):
-    help = "Build the demo content and users (admin/trainer/staff/customer, password changeme)."
+    help = "Build the demo content and the demo users (password changeme)."
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--reset", action="store_true", help="Delete the demo content first, then rebuild."
+            "--reset",
+            action="store_true",
+            help="Delete the demo content first, then rebuild.",
         )
         parser.add_argument(
             "--if-empty",

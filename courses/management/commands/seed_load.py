@@ -14,8 +14,14 @@ from portal.accounts.roles import GROUP_NAMES, Role
 
 LOAD_BODY = [
     {"type": "heading", "value": {"text": "要点", "level": "h2"}},
-    {"type": "paragraph", "value": "<p>这是用于性能测试的课时内容，包含常见的段落与提示。</p>"},
-    {"type": "callout", "value": {"kind": "tip", "text": "<p>保持设备清洁可以延长寿命。</p>"}},
+    {
+        "type": "paragraph",
+        "value": "<p>这是用于性能测试的课时内容，包含常见的段落与提示。</p>",
+    },
+    {
+        "type": "callout",
+        "value": {"kind": "tip", "text": "<p>保持设备清洁可以延长寿命。</p>"},
+    },
     {"type": "heading", "value": {"text": "操作步骤", "level": "h2"}},
     {
         "type": "steps",
@@ -94,14 +100,19 @@ class Command(BaseCommand):
         customers = Group.objects.get(name=GROUP_NAMES[Role.CUSTOMER])
         have = user_model.objects.filter(username__startswith="learner").count()
         new_users = [
-            user_model(username=f"learner{number:05d}", email=f"learner{number}@load.example")
+            user_model(
+                username=f"learner{number:05d}", email=f"learner{number}@load.example"
+            )
             for number in range(have, learners)
         ]
         for user in new_users:
             user.set_unusable_password()
         created = user_model.objects.bulk_create(new_users)
         Profile.objects.bulk_create(
-            [Profile(user=user, display_name=f"学员{user.username[-5:]}") for user in created]
+            [
+                Profile(user=user, display_name=f"学员{user.username[-5:]}")
+                for user in created
+            ]
         )
         customers.user_set.add(*created)
         self.stdout.write(
