@@ -1,7 +1,8 @@
 """Wagtail API v2 at /api/v2/: pages, images and documents.
 
-Wagtail's pages endpoint serves only live pages outside any view restriction, so
-staff-only courses never appear here.
+The API is for public consumers (apps, integrations), so it serves public content
+only, whoever is signed in: restricted pages (staff-only courses) and documents in
+private collections never appear.
 """
 
 from wagtail.api.v2.router import WagtailAPIRouter
@@ -10,6 +11,13 @@ from wagtail.documents.api.v2.views import DocumentsAPIViewSet
 from wagtail.images.api.v2.views import ImagesAPIViewSet
 
 from home.selectors import collections_hidden_from
+
+
+class PublicPagesAPIViewSet(PagesAPIViewSet):
+    """Live pages outside every view restriction, for every caller."""
+
+    def get_base_queryset(self):
+        return super().get_base_queryset().public()
 
 
 class PublicDocumentsAPIViewSet(DocumentsAPIViewSet):
@@ -23,6 +31,6 @@ class PublicDocumentsAPIViewSet(DocumentsAPIViewSet):
 
 
 api_router = WagtailAPIRouter("wagtailapi")
-api_router.register_endpoint("pages", PagesAPIViewSet)
+api_router.register_endpoint("pages", PublicPagesAPIViewSet)
 api_router.register_endpoint("images", ImagesAPIViewSet)
 api_router.register_endpoint("documents", PublicDocumentsAPIViewSet)

@@ -1,4 +1,5 @@
-"""Settings shared by every environment; dev, test and production override only what they must.
+"""Settings shared by every environment; dev, test and production override only what
+they must.
 
 Everything that differs between machines comes from environment variables (see
 ``.env.example``). ``DATABASE_URL`` selects the database under every settings module.
@@ -22,7 +23,11 @@ def env_bool(name: str, default: bool = False) -> bool:
 
 def env_list(name: str, default: str = "") -> list[str]:
     """Read a comma-separated environment variable into a list without blanks."""
-    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+    return [
+        item.strip()
+        for item in os.environ.get(name, default).split(",")
+        if item.strip()
+    ]
 
 
 DEBUG = env_bool("DJANGO_DEBUG", False)
@@ -123,11 +128,12 @@ else:
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+_VALIDATORS = "django.contrib.auth.password_validation"
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": f"{_VALIDATORS}.UserAttributeSimilarityValidator"},
+    {"NAME": f"{_VALIDATORS}.MinimumLengthValidator"},
+    {"NAME": f"{_VALIDATORS}.CommonPasswordValidator"},
+    {"NAME": f"{_VALIDATORS}.NumericPasswordValidator"},
 ]
 AUTHENTICATION_BACKENDS = ["portal.accounts.backends.EmailOrUsernameBackend"]
 LOGIN_URL = "accounts:login"
@@ -174,7 +180,9 @@ if os.environ.get("REDIS_URL"):
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
 
 SESSION_COOKIE_HTTPONLY = True
-CSRF_COOKIE_HTTPONLY = False  # the vote widget reads it; Django's docs: no security gain
+CSRF_COOKIE_HTTPONLY = (
+    False  # the vote widget reads it; Django's docs: no security gain
+)
 X_FRAME_OPTIONS = "SAMEORIGIN"  # the Wagtail admin previews pages in an iframe
 
 EMAIL_BACKEND = os.environ.get(
@@ -185,7 +193,9 @@ EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
-DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "师傅学习平台 <noreply@shifu.local>")
+DEFAULT_FROM_EMAIL = os.environ.get(
+    "DEFAULT_FROM_EMAIL", "师傅学习平台 <noreply@shifu.local>"
+)
 
 # Rate limits: (attempts, window seconds).
 LOGIN_RATE_LIMIT = (10, 300)
@@ -198,7 +208,17 @@ WAGTAIL_SITE_NAME = "师傅学习平台"
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 WAGTAIL_I18N_ENABLED = False
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
-WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
+WAGTAILDOCS_EXTENSIONS = [
+    "csv",
+    "docx",
+    "odt",
+    "pdf",
+    "pptx",
+    "rtf",
+    "txt",
+    "xlsx",
+    "zip",
+]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
 WAGTAILDOCS_SERVE_METHOD = "serve_view"  # documents pass the collection privacy check
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
@@ -207,6 +227,9 @@ WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAILADMIN_COMMENTS_ENABLED = True
 WAGTAIL_WORKFLOW_REQUIRE_REAPPROVAL_ON_EDIT = True
 WAGTAIL_USER_CUSTOM_FIELDS = []
+
+WAGTAILAPI_LIMIT_MAX = 100
+WAGTAILAPI_BASE_URL = WAGTAILADMIN_BASE_URL
 
 REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],

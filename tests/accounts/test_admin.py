@@ -18,7 +18,9 @@ CUSTOM_USERS_APP = (
 @pytest.fixture
 def organisations(db):
     return [
-        Organisation.objects.create(name="甲方单位（测试）", kind="customer", code="T-C1"),
+        Organisation.objects.create(
+            name="甲方单位（测试）", kind="customer", code="T-C1"
+        ),
         Organisation.objects.create(name="售后服务部（测试）", kind="department"),
     ]
 
@@ -115,8 +117,38 @@ def test_edit_form_starts_from_the_profile(make_person, organisations):
 )
 def test_admin_user_pages_show_the_profile_fields(admin_client, make_person):
     user = make_person("in-admin", display_name="后台看到我")
-    assert 'name="display_name"' in admin_client.get("/admin/users/add/").text
+    assert 'name="display_name"' in admin_client.get("/admin/users/new/").text
     edit = admin_client.get(f"/admin/users/edit/{user.pk}/")
     assert edit.status_code == 200
     assert "后台看到我" in edit.text
     assert 'name="employee_number"' in edit.text
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(
+    not CUSTOM_USERS_APP,
+    reason="needs portal.accounts.apps.UsersAppConfig in place of wagtail.users",
+)
+def test_admin_edits_a_profile_through_the_user_form(
+    admin_client, make_person, organisations
+):
+    user = make_person("to-edit", email="to-edit@example.com")
+    response = admin_client.post(
+        f"/admin/users/edit/{user.pk}/",
+        {
+            "username": "to-edit",
+            "email": "to-edit@example.com",
+            "display_name": "改过的名字",
+            "phone": "13600001111",
+            "organisation": organisations[1].pk,
+            "employee_number": "SH-42",
+            "is_active": "on",
+            "groups": [Group.objects.get(name=GROUP_NAMES[Role.STAFF]).pk],
+        },
+    )
+    assert response.status_code == 302, response.context["form"].errors
+    profile = Profile.objects.select_related("user").get(user=user)
+    assert profile.display_name == "改过的名字"
+    assert profile.employee_number == "SH-42"
+    assert profile.organisation == organisations[1]
+    assert profile.user.first_name == "改过的名字"

@@ -78,7 +78,10 @@ def test_utf8_file_with_bom_imports_everyone(utf8_file):
     liu = Profile.objects.get(employee_number="KF-9002")
     assert liu.user.email == "liu.yang@example.com"
     assert user_role(user=liu.user) == Role.STAFF  # blank role: 客服人员
-    assert user_role(user=Profile.objects.get(employee_number="JS-9003").user) == Role.TRAINER
+    assert (
+        user_role(user=Profile.objects.get(employee_number="JS-9003").user)
+        == Role.TRAINER
+    )
 
 
 @pytest.mark.django_db
@@ -190,10 +193,13 @@ def test_missing_required_column_is_refused(tmp_path):
 
 @pytest.mark.django_db
 def test_a_department_name_used_by_a_customer_is_a_bad_row(tmp_path):
-    Organisation.objects.create(name="华东精密（客户）", kind=Organisation.Kind.CUSTOMER)
+    Organisation.objects.create(
+        name="华东精密（客户）", kind=Organisation.Kind.CUSTOMER
+    )
     path = tmp_path / "clash.csv"
     path.write_text(
-        "工号,姓名,邮箱,部门\nKF-7,甲,jia7@example.com,华东精密（客户）\n", encoding="utf-8"
+        "工号,姓名,邮箱,部门\nKF-7,甲,jia7@example.com,华东精密（客户）\n",
+        encoding="utf-8",
     )
     _stdout, stderr, status = _run(path)
     assert status == 1

@@ -121,7 +121,8 @@ def test_next_to_another_host_is_ignored(client, make_person):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(
-    "next_url", ["//evil.example.com/", "https://evil.example.com/", "javascript:alert(1)"]
+    "next_url",
+    ["//evil.example.com/", "https://evil.example.com/", "javascript:alert(1)"],
 )
 def test_login_page_does_not_carry_an_unsafe_next(client, next_url):
     response = client.get(LOGIN_URL, {"next": next_url})

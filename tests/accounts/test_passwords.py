@@ -14,7 +14,9 @@ SENT = "如果该邮箱已注册，我们已发送重置邮件"
 
 
 @pytest.mark.django_db
-def test_known_and_unknown_addresses_get_the_same_answer(client, make_person, mailoutbox):
+def test_known_and_unknown_addresses_get_the_same_answer(
+    client, make_person, mailoutbox
+):
     make_person("resetter", email="resetter@example.com")
 
     known = client.post(RESET_URL, {"email": "Resetter@Example.com"}, follow=True)
@@ -72,7 +74,9 @@ def test_reset_is_rate_limited(client, make_person, settings, mailoutbox):
     settings.PASSWORD_RESET_RATE_LIMIT = (2, 3600)
     make_person("target", email="target@example.com")
     for _ in range(2):
-        assert client.post(RESET_URL, {"email": "target@example.com"}).status_code == 302
+        assert (
+            client.post(RESET_URL, {"email": "target@example.com"}).status_code == 302
+        )
     response = client.post(RESET_URL, {"email": "target@example.com"})
     assert response.status_code == 429
     assert "重置密码的请求过多" in response.text
@@ -86,8 +90,12 @@ def test_reset_limit_per_address_holds_across_client_addresses(
     settings.PASSWORD_RESET_RATE_LIMIT = (2, 3600)
     make_person("target", email="target@example.com")
     for number in range(2):
-        client.post(RESET_URL, {"email": "target@example.com"}, REMOTE_ADDR=f"10.1.0.{number}")
-    response = client.post(RESET_URL, {"email": "TARGET@example.com"}, REMOTE_ADDR="10.1.0.9")
+        client.post(
+            RESET_URL, {"email": "target@example.com"}, REMOTE_ADDR=f"10.1.0.{number}"
+        )
+    response = client.post(
+        RESET_URL, {"email": "TARGET@example.com"}, REMOTE_ADDR="10.1.0.9"
+    )
     assert response.status_code == 429
     assert len(mailoutbox) == 2
 

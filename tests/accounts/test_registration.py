@@ -33,8 +33,15 @@ def _activation_path(message) -> str:
 def test_register_page_has_labelled_fields_and_a_hidden_honeypot(client):
     response = client.get(REGISTER_URL)
     assert response.status_code == 200
-    for label in ("姓名", "邮箱", "手机号", "单位名称", "密码", "确认密码"):
-        assert f"{label}:</label>" in response.text or f"{label}：</label>" in response.text
+    for name, label in (
+        ("display_name", "姓名"),
+        ("email", "邮箱"),
+        ("phone", "手机号"),
+        ("organisation_name", "单位名称"),
+        ("password1", "密码"),
+        ("password2", "确认密码"),
+    ):
+        assert f'<label for="id_{name}">{label}</label>' in response.text
     assert 'aria-describedby="id_phone_helptext"' in response.text
     assert 'aria-hidden="true"' in response.text
     assert 'name="website"' in response.text
@@ -127,7 +134,11 @@ def test_an_account_switched_off_by_an_admin_cannot_reactivate_itself(
 
 @pytest.mark.django_db
 def test_known_address_gets_the_same_page_a_mail_and_no_new_user(
-    client, make_person, registration_data, mailoutbox, django_capture_on_commit_callbacks
+    client,
+    make_person,
+    registration_data,
+    mailoutbox,
+    django_capture_on_commit_callbacks,
 ):
     make_person("existing", email="zhou.jianguo@example.com")
     new_data = {**registration_data, "email": "someone.new@example.com"}
@@ -139,7 +150,9 @@ def test_known_address_gets_the_same_page_a_mail_and_no_new_user(
 
     assert known.status_code == fresh.status_code == 302
     assert known["Location"] == fresh["Location"] == DONE_URL
-    assert client.get(known["Location"]).content == client.get(fresh["Location"]).content
+    assert (
+        client.get(known["Location"]).content == client.get(fresh["Location"]).content
+    )
 
     already, activation = mailoutbox
     assert already.to == ["zhou.jianguo@example.com"]
@@ -148,7 +161,12 @@ def test_known_address_gets_the_same_page_a_mail_and_no_new_user(
     assert not ACTIVATION_LINK.search(already.body)
     assert activation.to == ["someone.new@example.com"]
     assert not Profile.objects.filter(display_name="周建国", user__username="existing")
-    assert get_user_model().objects.filter(email__iexact="zhou.jianguo@example.com").count() == 1
+    assert (
+        get_user_model()
+        .objects.filter(email__iexact="zhou.jianguo@example.com")
+        .count()
+        == 1
+    )
 
 
 @pytest.mark.django_db
@@ -158,10 +176,16 @@ def test_registering_again_before_activation_resends_the_link(
     _register(client, registration_data, django_capture_on_commit_callbacks)
     _register(
         client,
-        {**registration_data, "password1": "Another-pass-77", "password2": "Another-pass-77"},
+        {
+            **registration_data,
+            "password1": "Another-pass-77",
+            "password2": "Another-pass-77",
+        },
         django_capture_on_commit_callbacks,
     )
-    assert get_user_model().objects.filter(email="zhou.jianguo@example.com").count() == 1
+    assert (
+        get_user_model().objects.filter(email="zhou.jianguo@example.com").count() == 1
+    )
     assert len(mailoutbox) == 2
     assert all(ACTIVATION_LINK.search(message.body) for message in mailoutbox)
     user = get_user_model().objects.get(email="zhou.jianguo@example.com")
@@ -175,7 +199,10 @@ def test_double_submit_creates_one_user(
     first = _register(client, registration_data, django_capture_on_commit_callbacks)
     second = _register(client, registration_data, django_capture_on_commit_callbacks)
     assert first["Location"] == second["Location"] == DONE_URL
-    assert get_user_model().objects.filter(username="zhou.jianguo@example.com").count() == 1
+    assert (
+        get_user_model().objects.filter(username="zhou.jianguo@example.com").count()
+        == 1
+    )
 
 
 @pytest.mark.django_db
@@ -203,7 +230,9 @@ def test_losing_the_race_on_the_unique_username_is_handled(
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("phone", ["12345", "23800138000", "1380013800", "138-0013-800a"])
+@pytest.mark.parametrize(
+    "phone", ["12345", "23800138000", "1380013800", "138-0013-800a"]
+)
 def test_bad_phone_gets_a_chinese_error_next_to_the_field(
     client, registration_data, phone
 ):
@@ -213,7 +242,9 @@ def test_bad_phone_gets_a_chinese_error_next_to_the_field(
     assert errors == ["请输入有效的中国大陆手机号：11 位数字，以 1 开头。"]
     assert 'id="id_phone_error"' in response.text
     assert 'aria-invalid="true"' in response.text
-    assert not get_user_model().objects.filter(email="zhou.jianguo@example.com").exists()
+    assert (
+        not get_user_model().objects.filter(email="zhou.jianguo@example.com").exists()
+    )
 
 
 @pytest.mark.django_db
@@ -239,7 +270,8 @@ def test_field_errors_are_chinese(client, registration_data):
 @pytest.mark.django_db
 def test_weak_password_is_refused_by_djangos_validators(client, registration_data):
     response = client.post(
-        REGISTER_URL, {**registration_data, "password1": "12345678", "password2": "12345678"}
+        REGISTER_URL,
+        {**registration_data, "password1": "12345678", "password2": "12345678"},
     )
     assert response.status_code == 200
     assert "password1" in response.context["form"].errors
@@ -257,7 +289,9 @@ def test_honeypot_submission_looks_accepted_but_creates_nothing(
     )
     assert response.status_code == 302
     assert response["Location"] == DONE_URL
-    assert not get_user_model().objects.filter(email="zhou.jianguo@example.com").exists()
+    assert (
+        not get_user_model().objects.filter(email="zhou.jianguo@example.com").exists()
+    )
     assert mailoutbox == []
 
 
@@ -306,14 +340,18 @@ def test_blank_organisation_is_allowed(
     client, registration_data, django_capture_on_commit_callbacks
 ):
     _register(
-        client, {**registration_data, "organisation_name": ""}, django_capture_on_commit_callbacks
+        client,
+        {**registration_data, "organisation_name": ""},
+        django_capture_on_commit_callbacks,
     )
     user = get_user_model().objects.get(email="zhou.jianguo@example.com")
     assert user.profile.organisation is None
 
 
 @pytest.mark.django_db
-def test_a_department_name_is_refused_as_a_company(client, registration_data, department):
+def test_a_department_name_is_refused_as_a_company(
+    client, registration_data, department
+):
     response = client.post(
         REGISTER_URL, {**registration_data, "organisation_name": department.name}
     )

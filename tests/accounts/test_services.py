@@ -36,7 +36,15 @@ def test_mobile_numbers_are_normalised(typed, stored):
 
 
 @pytest.mark.parametrize(
-    "typed", ["1380013800", "138001380001", "23800138000", "12800138000", "+1 13800138000", "电话"]
+    "typed",
+    [
+        "1380013800",
+        "138001380001",
+        "23800138000",
+        "12800138000",
+        "+1 13800138000",
+        "电话",
+    ],
 )
 def test_bad_mobile_numbers_are_refused(typed):
     with pytest.raises(ValidationError) as error:
@@ -81,4 +89,7 @@ def test_staff_may_not_set_their_own_organisation(make_person):
 def test_organisation_names_do_not_cross_kinds(department):
     with pytest.raises(ValidationError):
         organisation_get_or_create(name=department.name, kind="customer")
-    assert organisation_get_or_create(name=department.name, kind="department") == department
+    assert (
+        organisation_get_or_create(name=department.name, kind="department")
+        == department
+    )

@@ -86,13 +86,44 @@ def test_admin_area(as_role, role, can_enter):
 @pytest.mark.django_db
 @pytest.mark.parametrize("role", ROLES)
 def test_api_never_lists_restricted_pages(as_role, role, staff_only_course):
-    response = as_role(role).get("/api/v2/pages/?limit=200&type=courses.CoursePage")
+    response = as_role(role).get("/api/v2/pages/?limit=100&type=courses.CoursePage")
     assert response.status_code == 200
     ids = {item["id"] for item in response.json()["items"]}
     assert staff_only_course.pk not in ids
     assert ids, "public courses are listed"
     detail = as_role(role).get(f"/api/v2/pages/{staff_only_course.pk}/")
     assert detail.status_code == 404
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "page_type",
+    [
+        "home.HomePage",
+        "home.ArticlePage",
+        "home.FaqPage",
+        "home.HandbookChapterPage",
+        "courses.CoursePage",
+        "courses.LessonPage",
+    ],
+)
+def test_api_serves_every_field_of_every_page_type(client, page_type):
+    response = client.get("/api/v2/pages/", {"type": page_type, "fields": "*"})
+    assert response.status_code == 200, response.content
+    assert response.json()["items"]
+
+
+@pytest.mark.django_db
+def test_api_documents_leave_out_private_collections(client):
+    from wagtail.documents import get_document_model
+
+    private = get_document_model().objects.filter(collection__name="内部资料")
+    assert private.exists()
+    response = client.get("/api/v2/documents/", {"limit": 100})
+    assert response.status_code == 200
+    ids = {item["id"] for item in response.json()["items"]}
+    assert ids
+    assert not ids & set(private.values_list("pk", flat=True))
 
 
 @pytest.mark.django_db
