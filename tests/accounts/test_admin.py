@@ -152,3 +152,17 @@ def test_admin_edits_a_profile_through_the_user_form(
     assert profile.employee_number == "SH-42"
     assert profile.organisation == organisations[1]
     assert profile.user.first_name == "改过的名字"
+
+
+@pytest.mark.django_db
+def test_admin_adds_and_inspects_an_organisation(admin_client):
+    assert admin_client.get("/admin/organisations/new/").status_code == 200
+    response = admin_client.post(
+        "/admin/organisations/new/",
+        {"name": "新客户单位（测试）", "kind": "customer", "code": "T-NEW"},
+    )
+    assert response.status_code == 302
+    organisation = Organisation.objects.get(name="新客户单位（测试）")
+    inspect = admin_client.get(f"/admin/organisations/inspect/{organisation.pk}/")
+    assert inspect.status_code == 200
+    assert "T-NEW" in inspect.text

@@ -176,6 +176,18 @@ def test_set_password_gives_new_people_a_password(utf8_file):
 
 
 @pytest.mark.django_db
+def test_imported_staff_sign_in_with_their_employee_number(client, utf8_file):
+    _run(utf8_file, "--set-password", "Kaishi-2026-pw")
+    response = client.post(
+        "/accounts/login/", {"username": "kf-9001", "password": "Kaishi-2026-pw"}
+    )
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(
+        Profile.objects.get(employee_number="KF-9001").user_id
+    )
+
+
+@pytest.mark.django_db
 def test_set_password_must_pass_the_validators(utf8_file):
     _stdout, stderr, status = _run(utf8_file, "--set-password", "123")
     assert status == 1
