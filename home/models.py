@@ -27,7 +27,6 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 from wagtail.url_routing import RouteResult
-from wagtail.snippets.models import register_snippet
 
 from home.audiences import visible_pages
 from home.blocks import ContentStreamBlock, table_of_contents
@@ -41,7 +40,6 @@ def paginate(request, items, per_page: int = LISTING_PAGE_SIZE):
     return Paginator(items, per_page).get_page(request.GET.get("page"))
 
 
-@register_snippet
 class ProductCategory(models.Model):
     """A product line or topic that help articles are filed under (扫地机器人 ...)."""
 
@@ -60,7 +58,6 @@ class ProductCategory(models.Model):
         return self.name
 
 
-@register_snippet
 class FaqCategory(models.Model):
     """A group of FAQ items (订单 ...); its slug is the anchor on the FAQ page."""
 

@@ -2,9 +2,13 @@
 
 from django.utils.cache import add_never_cache_headers
 from wagtail import hooks
+from wagtail.snippets.models import register_snippet
 
 from home.audiences import can_view_page
 from home.views import permission_denied
+from home.viewsets import ContentCategoriesGroup
+
+register_snippet(ContentCategoriesGroup)
 
 
 @hooks.register("on_serve_page", order=-1)

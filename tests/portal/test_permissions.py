@@ -171,3 +171,30 @@ def test_robots_txt_points_to_sitemap(client):
     assert response.status_code == 200
     assert "Sitemap: http://testserver/sitemap.xml" in response.text
     assert "Disallow: /admin/" in response.text
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/admin/snippets/home/faqcategory/",
+        "/admin/snippets/home/productcategory/",
+        "/admin/documents/",
+        "/admin/pages/",
+    ],
+)
+def test_trainer_reaches_the_authoring_screens(client_for, trainer, url):
+    response = client_for(trainer).get(url)
+    assert response.status_code == 200
+
+
+@pytest.mark.django_db
+def test_trainer_cannot_manage_users_but_training_admin_can(
+    client_for, trainer, django_user_model
+):
+    from django.contrib.auth.models import Group
+
+    assert client_for(trainer).get("/admin/users/").status_code == 302
+    training_admin = django_user_model.objects.create_user("ta", password="x")
+    training_admin.groups.add(Group.objects.get(name="培训管理员"))
+    assert client_for(training_admin).get("/admin/users/").status_code == 200
