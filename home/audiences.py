@@ -62,7 +62,9 @@ def page_restriction_rules() -> list[RestrictionRule]:
         for pk, kind, path, group_id in PageViewRestriction.objects.values_list(
             "pk", "restriction_type", "page__path", "groups"
         ):
-            entry = grouped.setdefault(pk, {"kind": kind, "path": path, "groups": set()})
+            entry = grouped.setdefault(
+                pk, {"kind": kind, "path": path, "groups": set()}
+            )
             if group_id is not None:
                 entry["groups"].add(group_id)
         rules = [

@@ -34,5 +34,5 @@ def menu_pages_for(request) -> list[Page]:
 
 
 def navigation(request):
-    """``menu_pages``: the navigation entries, evaluated only if a template uses them."""
+    """``menu_pages``: the navigation entries, fetched only if a template uses them."""
     return {"menu_pages": SimpleLazyObject(lambda: menu_pages_for(request))}

@@ -37,9 +37,8 @@ def invalidate_page_cache(**_kwargs) -> None:
 
 
 def connect_invalidation_signals() -> None:
-    from django.db.models.signals import post_delete, post_save
+    from django.db.models.signals import m2m_changed, post_delete, post_save
     from wagtail.documents import get_document_model
-    from django.db.models.signals import m2m_changed
     from wagtail.models import CollectionViewRestriction, Page, PageViewRestriction
     from wagtail.signals import page_published, page_unpublished, post_page_move
 

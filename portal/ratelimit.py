@@ -6,8 +6,11 @@ from django.core.cache import cache
 
 
 def client_ip(request) -> str:
-    """The client address; behind a proxy set SECURE_PROXY_SSL_HEADER and trust REMOTE_ADDR
-    as rewritten by the proxy (we do not read X-Forwarded-For, which clients can forge)."""
+    """The client address as the server saw it.
+
+    X-Forwarded-For is not read, because clients can forge it; behind a reverse proxy,
+    have the proxy set REMOTE_ADDR (e.g. gunicorn's ``--forwarded-allow-ips``).
+    """
     return request.META.get("REMOTE_ADDR", "") or "unknown"
 
 
@@ -17,7 +20,7 @@ def _key(scope: str, identity: str) -> str:
 
 
 def hit(scope: str, identity: str, *, limit: int, window: int) -> bool:
-    """Count one attempt; True while ``identity`` is within ``limit`` per ``window`` seconds."""
+    """Count one attempt; True while ``identity`` stays within ``limit`` per window."""
     key = _key(scope, identity)
     if cache.add(key, 1, timeout=window):
         return True
@@ -30,7 +33,7 @@ def hit(scope: str, identity: str, *, limit: int, window: int) -> bool:
 
 
 def is_limited(scope: str, identity: str, *, limit: int) -> bool:
-    """Whether ``identity`` has already used up ``limit`` attempts (without counting one)."""
+    """Whether ``identity`` has used up ``limit`` attempts (counts nothing)."""
     return (cache.get(_key(scope, identity)) or 0) >= limit
 
 

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from portal.accounts.roles import GROUP_NAMES, ROLE_BY_GROUP_NAME, ROLE_PRECEDENCE
@@ -36,7 +37,15 @@ class Organisation(models.Model):
 
 
 class Profile(models.Model):
-    """What the portal knows about a person beyond the auth user."""
+    """What the portal knows about a person beyond the auth user.
+
+    Every user gets one on first need (``services.profile_get_or_create``), not from a
+    signal. ``display_name`` is the source of the person's name; the auth user's
+    ``first_name`` mirrors it so Django and Wagtail lists show it too.
+    Only self-registration sets ``activation_pending``; activation (or an admin saving
+    the user as active) clears it, so an account an admin switched off can never
+    reactivate itself through an activation link.
+    """
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
@@ -51,12 +60,32 @@ class Profile(models.Model):
         on_delete=models.SET_NULL,
         related_name="members",
     )
-    employee_number = models.CharField(_("工号"), max_length=40, blank=True)
+    employee_number = models.CharField(
+        _("工号"),
+        max_length=40,
+        blank=True,
+        help_text=_("内部员工的工号，导入员工名单时以此识别同一人。"),
+    )
+    activation_pending = models.BooleanField(
+        _("待激活"),
+        default=False,
+        editable=False,
+        help_text=_("自助注册后尚未点击激活邮件中的链接。"),
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = _("个人资料")
         verbose_name_plural = _("个人资料")
+        constraints = [
+            # 工号 identifies a member of staff across imports, compared ignoring case.
+            models.UniqueConstraint(
+                Lower("employee_number"),
+                condition=~models.Q(employee_number=""),
+                name="unique_profile_employee_number_when_set",
+                violation_error_message=_("该工号已被其他账号使用。"),
+            )
+        ]
 
     def __str__(self):
         return self.display_name or self.user.get_username()

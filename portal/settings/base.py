@@ -47,7 +47,7 @@ INSTALLED_APPS = [
     "wagtail.contrib.table_block",
     "wagtail.embeds",
     "wagtail.sites",
-    "wagtail.users",
+    "portal.accounts.apps.UsersAppConfig",
     "wagtail.snippets",
     "wagtail.documents",
     "wagtail.images",
@@ -140,6 +140,9 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"
 WAGTAIL_FRONTEND_LOGIN_URL = "/accounts/login/"
+# One rate-limited login and password reset for the whole site, the admin included.
+WAGTAILADMIN_LOGIN_URL = "accounts:login"
+WAGTAIL_PASSWORD_RESET_ENABLED = False
 
 # Internationalisation: Chinese first, English second.
 LANGUAGE_CODE = "zh-hans"
@@ -242,6 +245,10 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {
         "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
-        "django.tasks": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+        "django.tasks": {
+            "handlers": ["console"],
+            "level": "WARNING",
+            "propagate": False,
+        },
     },
 }

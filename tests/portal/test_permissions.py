@@ -184,7 +184,7 @@ def test_robots_txt_points_to_sitemap(client):
     ],
 )
 def test_trainer_reaches_the_authoring_screens(client_for, trainer, url):
-    response = client_for(trainer).get(url)
+    response = client_for(trainer).get(url, follow=True)
     assert response.status_code == 200
 
 
