@@ -41,6 +41,7 @@ def build(args) -> None:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
+    call_command("collectstatic", "--noinput", verbosity=0)
     call_command("seed_demo", "--if-empty")
     call_command(
         "seed_load",
@@ -117,11 +118,6 @@ def serve_and_wrk(urls: dict[str, str], database_url: str, seconds: int) -> None
         return
     from django.contrib.staticfiles.storage import staticfiles_storage
 
-    subprocess.run(  # noqa: S603
-        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
-        cwd=BASE_DIR,
-        check=True,
-    )
     static_url = staticfiles_storage.url("css/site.css")
     port = 8765
     print(f"\nrequests/s, gunicorn 2 sync workers, wrk -t2 -c16 -d{seconds}s")

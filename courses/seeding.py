@@ -85,7 +85,7 @@ def seed_users(organisations, report: SeedReport) -> dict:
 
 
 def cover_image(title: str, colour: str):
-    """A plain generated cover (coloured panel with stripes) for a demo course."""
+    """A plain generated cover (a coloured panel with stripes) for a demo course."""
     from PIL import Image as PILImage
     from PIL import ImageDraw
 
@@ -97,7 +97,6 @@ def cover_image(title: str, colour: str):
     draw = ImageDraw.Draw(canvas)
     for offset in range(-540, 960, 90):
         draw.line([(offset, 540), (offset + 540, 0)], fill="#ffffff", width=18)
-    draw.rectangle([60, 380, 520, 460], fill="#ffffff")
     buffer = io.BytesIO()
     canvas.save(buffer, format="PNG", optimize=True)
     image = image_model(title=title, collection=Collection.get_first_root_node())

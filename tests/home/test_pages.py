@@ -182,3 +182,19 @@ def test_language_switch_sets_cookie_and_stays_on_site(client):
     assert response.status_code == 302
     assert response["Location"] == "/"
     assert response.cookies["django_language"].value == "en"
+
+
+@pytest.mark.django_db
+def test_interface_is_chinese_first_whatever_the_browser_says(client):
+    response = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert response["Content-Language"] == "zh-hans"
+    assert "帮助中心" in response.text
+
+
+@pytest.mark.django_db
+def test_english_interface_after_switching(client):
+    client.get("/i18n/switch/", {"language": "en", "next": "/"})
+    response = client.get("/")
+    assert response["Content-Language"] == "en"
+    assert '<html lang="en">' in response.text
+    assert "All rights reserved" in response.text
