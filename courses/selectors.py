@@ -3,9 +3,10 @@
 from django.db.models import Count, IntegerField, OuterRef, Subquery
 from wagtail.models import Page
 
-from courses.models import CoursePage, LessonPage
+from courses.models import CoursePage, CoursePageTag, LessonPage
 from courses.models.pages import Audience, Level
 from home.audiences import visible_pages
+from home.selectors import with_tag_lists
 
 
 def _live_lesson_count():
@@ -27,7 +28,7 @@ def course_catalogue(*, index, user, params) -> dict:
     courses = (
         visible_pages(CoursePage.objects.child_of(index).live(), user)
         .select_related("cover_image", "trainer")
-        .prefetch_related("cover_image__renditions", "tags")
+        .prefetch_related("cover_image__renditions")
         .annotate(lesson_count=_live_lesson_count())
         .order_by("path")
     )
@@ -41,7 +42,7 @@ def course_catalogue(*, index, user, params) -> dict:
     if tag:
         courses = courses.filter(tags__name=tag)
     return {
-        "courses": courses,
+        "courses": with_tag_lists(courses, CoursePageTag),
         "audiences": Audience.choices,
         "levels": Level.choices,
         "selected": {"audience": audience, "level": level, "tag": tag},

@@ -78,15 +78,35 @@ def article_vote_counts(*, article) -> dict:
     return counts
 
 
+def with_tag_lists(objects, through_model) -> list:
+    """Give each object a ``tag_list`` of its tags, in one query for all of them.
+
+    Cheaper than ``prefetch_related("tags")``, which builds a tag queryset per object
+    through modelcluster's manager.
+    """
+    objects = list(objects)
+    by_object: dict[int, list] = {obj.pk: [] for obj in objects}
+    links = (
+        through_model.objects.filter(content_object_id__in=by_object)
+        .select_related("tag")
+        .order_by("tag__name")
+    )
+    for link in links:
+        by_object[link.content_object_id].append(link.tag)
+    for obj in objects:
+        obj.tag_list = by_object[obj.pk]
+    return objects
+
+
 def faq_groups(*, faq_page) -> list[dict]:
     """FAQ items grouped by category, in category order then item order."""
-    from home.models import FaqItem
+    from home.models import FaqItem, FaqItemTag
 
-    items = (
+    items = with_tag_lists(
         FaqItem.objects.filter(page=faq_page)
         .select_related("category")
-        .prefetch_related("tags")
-        .order_by("category__sort_order", "category__name", "sort_order")
+        .order_by("category__sort_order", "category__name", "sort_order"),
+        FaqItemTag,
     )
     groups: OrderedDict = OrderedDict()
     for item in items:
