@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "wagtail.contrib.settings",
     "wagtail.contrib.sitemaps",
     "wagtail.contrib.routable_page",
+    "wagtail.contrib.search_promotions",
     "wagtail.contrib.table_block",
     "wagtail.embeds",
     "wagtail.sites",
@@ -188,14 +189,26 @@ CSRF_COOKIE_HTTPONLY = (
 )
 X_FRAME_OPTIONS = "SAMEORIGIN"  # the Wagtail admin previews pages in an iframe
 
-EMAIL_BACKEND = os.environ.get(
-    "EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
-)
-EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
-EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
-EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
-EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
-EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+
+
+def mailers_from_env(default_backend: str) -> dict:
+    """Django 6.1's MAILERS from EMAIL_* environment variables (SMTP options only for
+    the SMTP backend; other backends take none)."""
+    backend = os.environ.get("EMAIL_BACKEND", default_backend)
+    config: dict = {"BACKEND": backend}
+    if backend == "django.core.mail.backends.smtp.EmailBackend":
+        config["OPTIONS"] = {
+            "host": os.environ.get("EMAIL_HOST", "localhost"),
+            "port": int(os.environ.get("EMAIL_PORT", "25")),
+            "username": os.environ.get("EMAIL_HOST_USER", ""),
+            "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
+            "use_tls": env_bool("EMAIL_USE_TLS", False),
+            "timeout": 20,
+        }
+    return {"default": config}
+
+
+MAILERS = mailers_from_env("django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get(
     "DEFAULT_FROM_EMAIL", "师傅学习平台 <noreply@shifu.local>"
 )
@@ -205,12 +218,22 @@ LOGIN_RATE_LIMIT = (10, 300)
 REGISTRATION_RATE_LIMIT = (5, 3600)
 PASSWORD_RESET_RATE_LIMIT = (5, 3600)
 VOTE_RATE_LIMIT = (30, 3600)
+SEARCH_SUGGEST_RATE_LIMIT = (120, 60)
+
+# Search query log: counts gather in the cache and reach the database at most every
+# SEARCH_LOG_FLUSH_SECONDS (or after SEARCH_LOG_FLUSH_QUERIES distinct queries).
+SEARCH_LOG_FLUSH_SECONDS = int(os.environ.get("SEARCH_LOG_FLUSH_SECONDS", "60"))
+SEARCH_LOG_FLUSH_QUERIES = 500
 
 # Wagtail
 WAGTAIL_SITE_NAME = "师傅学习平台"
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 WAGTAIL_I18N_ENABLED = False
-WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# Wagtail's database search (SQLite FTS5 or PostgreSQL, by vendor) with Chinese word
+# segmentation and synonyms: see home/search/ and README, Search.
+WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "home.search.backend"}}
+# Days of search counts kept for the promotions admin's popular queries.
+WAGTAILSEARCH_HITS_MAX_AGE = 90
 WAGTAILDOCS_EXTENSIONS = [
     "csv",
     "docx",
