@@ -7,6 +7,8 @@ class HomeConfig(AppConfig):
     verbose_name = _("站点内容")
 
     def ready(self):
+        from home.search import signals as search_signals
         from portal import cache
 
         cache.connect_invalidation_signals()
+        search_signals.connect()

@@ -30,6 +30,15 @@ from wagtail.url_routing import RouteResult
 
 from home.audiences import visible_pages
 from home.blocks import ContentStreamBlock, table_of_contents
+from home.search.index import (
+    TITLE_BOOST,
+    SegmentedAutocompleteField,
+    SegmentedSearchField,
+    segmented_page_search_fields,
+)
+
+# Registers search's models in this app.
+from home.search.models import SearchSynonym, ZeroResultQuery  # noqa: F401
 
 LISTING_PAGE_SIZE = 12
 
@@ -196,10 +205,11 @@ class ArticlePage(Page):
     )
     body = StreamField(ContentStreamBlock(), verbose_name=_("正文"))
 
-    search_fields = Page.search_fields + [
-        index.SearchField("summary"),
-        index.SearchField("body"),
-    ]
+    search_fields = segmented_page_search_fields(
+        SegmentedSearchField("summary", boost=1.5),
+        SegmentedSearchField("body"),
+        SegmentedSearchField("tag_text", boost=1.5),
+    )
     content_panels = Page.content_panels + [
         FieldPanel("summary"),
         FieldPanel("category"),
@@ -227,6 +237,10 @@ class ArticlePage(Page):
     @property
     def category_name(self) -> str:
         return self.category.name if self.category else ""
+
+    def tag_text(self) -> str:
+        """Tag names, indexed as text (a tag such as 七天无理由 is a good keyword)."""
+        return " ".join(tag.name for tag in self.tags.all())
 
     def get_context(self, request, *args, **kwargs):
         from home import selectors
@@ -315,8 +329,14 @@ class FaqItemTag(TaggedItemBase):
     )
 
 
-class FaqItem(Orderable, ClusterableModel):
-    """One question and answer on a FAQ page; linkable as ``#faq-<id>``."""
+class FaqItem(index.Indexed, Orderable, ClusterableModel):
+    """One question and answer on a FAQ page; linkable as ``#faq-<id>``.
+
+    Each item is its own search result. Items are saved (and indexed) when their page
+    is published; ``home.search.signals`` re-indexes them after their tags are saved
+    and drops them from the index when the page is unpublished. Only items of live
+    pages are indexed.
+    """
 
     page = ParentalKey(FaqPage, related_name="faq_items", on_delete=models.CASCADE)
     category = models.ForeignKey(
@@ -340,6 +360,14 @@ class FaqItem(Orderable, ClusterableModel):
         FieldPanel("tags"),
     ]
     api_fields = [APIField("question"), APIField("answer"), APIField("category_name")]
+    search_fields = [
+        SegmentedSearchField("title", boost=TITLE_BOOST),
+        SegmentedAutocompleteField("title"),
+        SegmentedSearchField("answer"),
+        SegmentedSearchField("tag_text", boost=1.5),
+        index.FilterField("id"),
+        index.FilterField("page"),
+    ]
 
     class Meta(Orderable.Meta):
         verbose_name = _("常见问题条目")
@@ -347,6 +375,18 @@ class FaqItem(Orderable, ClusterableModel):
 
     def __str__(self):
         return self.question
+
+    @property
+    def title(self) -> str:
+        """The question: a FAQ item's title in search results and the index."""
+        return self.question
+
+    def tag_text(self) -> str:
+        return " ".join(tag.name for tag in self.tags.all())
+
+    @classmethod
+    def get_indexed_objects(cls):
+        return cls.objects.filter(page__live=True)
 
     @property
     def anchor(self) -> str:
@@ -403,7 +443,7 @@ class HandbookChapterPage(Page):
 
     body = StreamField(ContentStreamBlock(), verbose_name=_("正文"))
 
-    search_fields = Page.search_fields + [index.SearchField("body")]
+    search_fields = segmented_page_search_fields(SegmentedSearchField("body"))
     content_panels = Page.content_panels + [FieldPanel("body")]
     api_fields = [APIField("body")]
     parent_page_types = ["home.HandbookPage", "home.HandbookChapterPage"]

@@ -24,6 +24,7 @@ from home.models import (
     HelpCentrePage,
     HomePage,
     ProductCategory,
+    SearchSynonym,
     SiteFooterSettings,
 )
 from portal.accounts.roles import STAFF_GROUP_NAMES
@@ -270,6 +271,17 @@ def seed_downloads(home: HomePage, report: SeedReport, user):
     report.add("pages")
 
 
+def seed_search_synonyms(report: SeedReport) -> None:
+    """The demo's synonym groups; a group already there (same terms) is kept."""
+    existing = {synonym.terms for synonym in SearchSynonym.objects.all()}
+    for terms, note in content.SEARCH_SYNONYMS:
+        synonym = SearchSynonym(terms=terms, note=note)
+        if " = ".join(synonym.term_list) in existing:
+            continue
+        synonym.save()
+        report.add("search synonyms")
+
+
 def seed_home(report: SeedReport, user) -> HomePage:
     """The site's HomePage (made by a migration) with the demo hero and footer."""
     site = Site.objects.get(is_default_site=True)
@@ -304,4 +316,5 @@ def seed_self_study(*, user) -> tuple[HomePage, dict, SeedReport]:
     seed_faq(home, faq_categories, report, user)
     seed_handbook(home, documents, report, user)
     seed_downloads(home, report, user)
+    seed_search_synonyms(report)
     return home, documents, report

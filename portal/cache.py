@@ -13,11 +13,16 @@ Rules (the only place they live):
 
 from django.conf import settings
 from django.core.cache import cache
+from django.dispatch import Signal
 from django.utils.cache import patch_cache_control
 from django.utils.translation import get_language
 
 GENERATION_KEY = "pagecache:generation"
 CACHE_HEADER = "X-Shifu-Cache"
+
+# Sent with ``request`` and ``response`` when a page is served from the cache, for
+# views that count their uses (site search counts searches).
+page_served_from_cache = Signal()
 
 
 def current_generation() -> int:
@@ -117,6 +122,9 @@ class AnonymousPageCacheMiddleware:
         cached = cache.get(key)
         if cached is not None:
             cached[CACHE_HEADER] = "hit"
+            page_served_from_cache.send(
+                sender=type(self), request=request, response=cached
+            )
             return cached
         response = self.get_response(request)
         if _cacheable_response(response):

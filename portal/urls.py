@@ -8,6 +8,7 @@ from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from home import views as home_views
+from home.search import views as search_views
 from portal.api import api_router
 
 urlpatterns = [
@@ -24,6 +25,8 @@ urlpatterns = [
     path("sitemap.xml", sitemap, name="sitemap"),
     path("robots.txt", home_views.robots_txt, name="robots_txt"),
     path("tags/<str:tag>/", home_views.tag_view, name="tag"),
+    path("search/", search_views.search_view, name="search"),
+    path("search/suggest/", search_views.suggest_view, name="search_suggest"),
     path("help/vote/<int:article_id>/", home_views.article_vote, name="article_vote"),
 ]
 

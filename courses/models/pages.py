@@ -21,6 +21,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from home.blocks import ContentStreamBlock, table_of_contents
+from home.search.index import SegmentedSearchField, segmented_page_search_fields
 
 
 class Audience(models.TextChoices):
@@ -110,12 +111,13 @@ class CoursePage(Page):
         through=CoursePageTag, blank=True, verbose_name=_("标签")
     )
 
-    search_fields = Page.search_fields + [
-        index.SearchField("summary"),
-        index.SearchField("objectives"),
+    search_fields = segmented_page_search_fields(
+        SegmentedSearchField("summary", boost=1.5),
+        SegmentedSearchField("objectives"),
+        SegmentedSearchField("tag_text", boost=1.5),
         index.FilterField("audience"),
         index.FilterField("level"),
-    ]
+    )
     content_panels = Page.content_panels + [
         FieldPanel("summary"),
         FieldPanel("objectives"),
@@ -157,6 +159,10 @@ class CoursePage(Page):
     def objective_list(self) -> list[str]:
         return [line.strip() for line in self.objectives.splitlines() if line.strip()]
 
+    def tag_text(self) -> str:
+        """Tag names, indexed as text."""
+        return " ".join(tag.name for tag in self.tags.all())
+
     @property
     def trainer_name(self) -> str:
         if self.trainer is None:
@@ -181,10 +187,10 @@ class LessonPage(Page):
     )
     body = StreamField(ContentStreamBlock(), verbose_name=_("正文"))
 
-    search_fields = Page.search_fields + [
-        index.SearchField("summary"),
-        index.SearchField("body"),
-    ]
+    search_fields = segmented_page_search_fields(
+        SegmentedSearchField("summary", boost=1.5),
+        SegmentedSearchField("body"),
+    )
     content_panels = Page.content_panels + [
         FieldPanel("summary"),
         FieldPanel("estimated_minutes"),

@@ -123,6 +123,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # The search index's tsvector fields and GIN indexes (Django 6.1 checks this).
+    INSTALLED_APPS.append("django.contrib.postgres")
 # Keep connections between requests (SQLite's PRAGMAs then run once per connection).
 DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("DB_CONN_MAX_AGE", "60"))
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
@@ -188,7 +191,6 @@ CSRF_COOKIE_HTTPONLY = (
     False  # the vote widget reads it; Django's docs: no security gain
 )
 X_FRAME_OPTIONS = "SAMEORIGIN"  # the Wagtail admin previews pages in an iframe
-
 
 
 def mailers_from_env(default_backend: str) -> dict:

@@ -1,0 +1,454 @@
+"""Site search: one ranked list of help articles, FAQ items, handbook chapters,
+courses and lessons.
+
+``search(query, user=...)`` is the one entry point (the search page, the relevance
+tests and the benchmark call it). A search costs a fixed number of queries whatever
+the number of results: one backend query for pages and one for FAQ items per query
+tier (strict; then, while fewer than ``RELAX_BELOW`` were found, "all words but one"
+and "any word"),
+one per result type shown for titles and snippets, and cached reads for synonyms,
+promotions and view restrictions.
+
+Scores: every backend query uses the same search expression over the same index, so
+raw scores are comparable between the page and the FAQ query; they are turned into
+"higher is better" (``backend.relevance``) and scaled to 0..1, each tier's results
+below those of the narrower tiers.
+"""
+
+from dataclasses import dataclass, field
+
+from django.apps import apps
+from django.core.cache import cache
+from django.db.models import Q
+from django.utils.functional import cached_property
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
+from wagtail.models import Page
+from wagtail.search.backends import get_search_backend
+
+from home.audiences import can_view_page, visible_pages
+from home.search.highlight import highlight, snippet
+from home.search.query import QueryPlan, _generation, plan_query
+from home.search.text import MAX_QUERY_LENGTH, normalise
+
+KINDS = ("article", "faq", "chapter", "course", "lesson")
+TAGGED_KINDS = ("article", "faq", "course")
+PAGE_MODELS = {
+    "article": "home.ArticlePage",
+    "chapter": "home.HandbookChapterPage",
+    "course": "courses.CoursePage",
+    "lesson": "courses.LessonPage",
+}
+# Fields whose text makes the snippet, per kind (StreamFields give their blocks' text).
+SNIPPET_FIELDS = {
+    "article": ("summary", "body"),
+    "faq": ("answer",),
+    "chapter": ("body",),
+    "course": ("summary", "objectives"),
+    "lesson": ("summary", "body"),
+}
+MAX_RESULTS = 200  # per backend query
+RELAX_BELOW = 5
+SUGGESTION_COUNT = 6
+PROMOTIONS_GENERATION_KEY = "search:promotions:generation"
+
+
+def kind_labels() -> dict[str, str]:
+    return {
+        "article": _("帮助文章"),
+        "faq": _("常见问题"),
+        "chapter": _("手册章节"),
+        "course": _("课程"),
+        "lesson": _("课时"),
+        "link": _("推荐链接"),
+    }
+
+
+def section_labels() -> dict[str, str]:
+    return {
+        "article": _("帮助中心"),
+        "faq": _("常见问题"),
+        "chapter": _("培训手册"),
+        "course": _("课程"),
+        "lesson": _("课程"),
+        "link": _("推荐"),
+    }
+
+
+@dataclass
+class SearchHit:
+    """One result: a page, a FAQ item or an editor's promoted link."""
+
+    kind: str
+    pk: int
+    title: str = ""
+    url: str = ""
+    section: str = ""
+    kind_label: str = ""
+    snippet: SafeString = SafeString("")
+    title_html: SafeString = SafeString("")
+    score: float = 0.0
+    promoted: bool = False
+    obj: object = None
+
+
+@dataclass
+class SearchResults:
+    """``hits`` in ranked order (the requested slice), ``total`` hits in all, the
+    normalised ``query``; ``problem`` says why nothing was searched ("empty",
+    "no_words"), ``truncated`` that the query was cut to 100 characters."""
+
+    query: str
+    hits: list[SearchHit] = field(default_factory=list)
+    total: int = 0
+    raw_query: str = ""
+    problem: str = ""
+    truncated: bool = False
+    relaxed: bool = False
+    terms: list[str] = field(default_factory=list)
+
+    @property
+    def found(self) -> bool:
+        return self.total > 0
+
+
+# Candidates --------------------------------------------------------------------------
+
+
+def _page_models(kinds) -> dict[str, type]:
+    return {kind: apps.get_model(PAGE_MODELS[kind]) for kind in kinds}
+
+
+def _tagged_ids(kind: str, tag: str):
+    through = {
+        "article": "home.ArticlePageTag",
+        "faq": "home.FaqItemTag",
+        "course": "courses.CoursePageTag",
+    }[kind]
+    return (
+        apps.get_model(through)
+        .objects.filter(tag__name=tag)
+        .values("content_object_id")
+    )
+
+
+def _page_queryset(kinds, *, user, tag):
+    models = _page_models(kinds)
+    queryset = visible_pages(Page.objects.live().type(*models.values()), user)
+    if tag:
+        tagged = Q()
+        for kind in kinds:
+            tagged |= Q(pk__in=_tagged_ids(kind, tag))
+        queryset = queryset.filter(tagged)
+    return queryset.only("id", "title", "url_path", "content_type_id", "path")
+
+
+def _faq_queryset(*, user, tag):
+    faq_item = apps.get_model("home", "FaqItem")
+    faq_page = apps.get_model("home", "FaqPage")
+    pages = visible_pages(faq_page.objects.live(), user).values("pk")
+    queryset = faq_item.objects.filter(page__in=pages)
+    if tag:
+        queryset = queryset.filter(id__in=_tagged_ids("faq", tag))
+    return queryset.select_related("page")
+
+
+def _kind_of_content_type() -> dict[int, str]:
+    from django.contrib.contenttypes.models import ContentType
+
+    return {
+        ContentType.objects.get_for_model(model).pk: kind
+        for kind, model in _page_models(PAGE_MODELS).items()
+    }
+
+
+def _run(backend, query, *, kinds, user, tag) -> list[tuple[float, str, object]]:
+    """(relevance, kind, object) for one backend query over the chosen kinds."""
+    found = []
+    page_kinds = [kind for kind in kinds if kind in PAGE_MODELS]
+    if tag:
+        page_kinds = [kind for kind in page_kinds if kind in TAGGED_KINDS]
+    if page_kinds:
+        kind_of = _kind_of_content_type()
+        pages = backend.search(query, _page_queryset(page_kinds, user=user, tag=tag))
+        for page in pages.annotate_score("_score")[:MAX_RESULTS]:
+            kind = kind_of.get(page.content_type_id)
+            if kind:
+                found.append((backend.relevance(page._score), kind, page))
+    if "faq" in kinds:
+        items = backend.search(query, _faq_queryset(user=user, tag=tag))
+        for item in items.annotate_score("_score")[:MAX_RESULTS]:
+            found.append((backend.relevance(item._score), "faq", item))
+    found.sort(key=lambda entry: -entry[0])
+    return found
+
+
+def _scaled(found, low: float, high: float) -> list[tuple[float, str, object]]:
+    top = max((relevance for relevance, _, _ in found), default=0.0)
+    top = top if top > 0 else 1.0
+    return [
+        (low + (high - low) * max(relevance, 0.0) / top, kind, obj)
+        for relevance, kind, obj in found
+    ]
+
+
+def _candidates(plan: QueryPlan, *, kinds, user, tag):
+    """Ranked (score, kind, object) for the plan's query tiers: the strict query,
+    then, while fewer than ``RELAX_BELOW`` were found, the wider ones, their results
+    ranked below those of the narrower tiers."""
+    backend = get_search_backend()
+    tiers = plan.tiers()
+    ranked: list = []
+    seen: set = set()
+    widened = False
+    for number, query in enumerate(tiers):
+        if number and len(ranked) >= RELAX_BELOW:
+            break
+        found = [
+            entry
+            for entry in _run(backend, query, kinds=kinds, user=user, tag=tag)
+            if (entry[1], entry[2].pk) not in seen
+        ]
+        seen.update((kind, obj.pk) for _, kind, obj in found)
+        high = 1.0 - number / len(tiers)
+        ranked += _scaled(found, high - 0.9 / len(tiers), high)
+        widened = widened or (number > 0 and bool(found))
+    return ranked, widened
+
+
+# Promotions --------------------------------------------------------------------------
+
+
+def bump_promotions(**_kwargs) -> None:
+    """Drop cached promotions (signal receiver for promotion and query changes)."""
+    try:
+        cache.incr(PROMOTIONS_GENERATION_KEY)
+    except ValueError:
+        cache.set(PROMOTIONS_GENERATION_KEY, 2, timeout=None)
+
+
+def promotions_by_query() -> dict[str, list[dict]]:
+    """Every promotion keyed by its normalised query, from the cache or one query."""
+    key = f"search:promotions:{_generation(PROMOTIONS_GENERATION_KEY)}"
+    table = cache.get(key)
+    if table is None:
+        from wagtail.contrib.search_promotions.models import SearchPromotion
+
+        table = {}
+        promotions = SearchPromotion.objects.select_related("query").order_by(
+            "sort_order", "pk"
+        )
+        for promotion in promotions:
+            table.setdefault(normalise(promotion.query.query_string), []).append(
+                {
+                    "page_id": promotion.page_id,
+                    "url": promotion.external_link_url,
+                    "text": promotion.external_link_text or "",
+                    "description": promotion.description,
+                }
+            )
+        cache.set(key, table, timeout=None)
+    return table
+
+
+def _promoted(plan: QueryPlan, *, kinds, user, tag, request) -> list[SearchHit]:
+    entries = promotions_by_query().get(plan.text, [])
+    if not entries or tag:
+        return []
+    page_ids = [entry["page_id"] for entry in entries if entry["page_id"]]
+    pages = {
+        page.pk: page for page in Page.objects.live().filter(pk__in=page_ids).specific()
+    }
+    kind_by_model = {model: kind for kind, model in _page_models(PAGE_MODELS).items()}
+    labels, sections = kind_labels(), section_labels()
+    hits = []
+    for entry in entries:
+        if entry["page_id"]:
+            page = pages.get(entry["page_id"])
+            if page is None or not can_view_page(page, user):
+                continue
+            kind = kind_by_model.get(type(page), "link")
+            if kind != "link" and kind not in kinds:
+                continue
+            text = entry["description"] or getattr(page, "summary", "") or ""
+            hits.append(
+                SearchHit(
+                    kind=kind,
+                    pk=page.pk,
+                    title=page.title,
+                    url=page.get_url(request) or "",
+                    section=sections[kind],
+                    kind_label=labels[kind],
+                    snippet=snippet(text, plan.highlight_terms),
+                    title_html=highlight(page.title, plan.highlight_terms),
+                    score=1.0,
+                    promoted=True,
+                    obj=page,
+                )
+            )
+        elif entry["url"] and set(kinds) == set(KINDS):
+            title = entry["text"] or entry["url"]
+            hits.append(
+                SearchHit(
+                    kind="link",
+                    pk=0,
+                    title=title,
+                    url=entry["url"],
+                    section=sections["link"],
+                    kind_label=labels["link"],
+                    snippet=snippet(entry["description"], plan.highlight_terms),
+                    title_html=highlight(title, plan.highlight_terms),
+                    score=1.0,
+                    promoted=True,
+                )
+            )
+    return hits
+
+
+# Hits --------------------------------------------------------------------------------
+
+
+def _field_text(obj, name: str) -> str:
+    try:
+        model_field = obj._meta.get_field(name)
+    except Exception:  # noqa: BLE001 - a plain attribute, not a model field
+        return str(getattr(obj, name, "") or "")
+    value = model_field.value_from_object(obj)
+    if hasattr(model_field, "get_searchable_content"):
+        parts = model_field.get_searchable_content(value)
+        return " ".join(str(part) for part in parts if part)
+    return str(value or "")
+
+
+def _materialise(entries, plan: QueryPlan, request) -> list[SearchHit]:
+    """Full hits for ``entries`` (score, kind, object): one query per page kind for
+    the snippet text, none for FAQ items (fetched whole already)."""
+    by_kind: dict[str, list[int]] = {}
+    for _score, kind, obj in entries:
+        if kind != "faq":
+            by_kind.setdefault(kind, []).append(obj.pk)
+    specific = {}
+    for kind, ids in by_kind.items():
+        model = apps.get_model(PAGE_MODELS[kind])
+        for page in model.objects.filter(pk__in=ids):
+            specific[(kind, page.pk)] = page
+    labels, sections = kind_labels(), section_labels()
+    terms = plan.highlight_terms
+    hits = []
+    for score, kind, obj in entries:
+        if kind == "faq":
+            item = obj
+            title = item.question
+            url = f"{item.page.get_url(request) or ''}#{item.anchor}"
+        else:
+            item = specific.get((kind, obj.pk), obj)
+            title = item.title
+            url = obj.get_url(request) or ""
+        text = " ".join(_field_text(item, name) for name in SNIPPET_FIELDS[kind])
+        hits.append(
+            SearchHit(
+                kind=kind,
+                pk=item.pk,
+                title=title,
+                url=url,
+                section=sections[kind],
+                kind_label=labels[kind],
+                snippet=snippet(text, terms),
+                title_html=highlight(title, terms),
+                score=round(score, 4),
+                obj=item,
+            )
+        )
+    return hits
+
+
+def search(
+    query: str,
+    *,
+    user,
+    types: list[str] | None = None,
+    tag: str | None = None,
+    limit: int | None = None,
+    offset: int = 0,
+    request=None,
+) -> SearchResults:
+    """Search everything ``user`` may open. ``types`` limits the result kinds
+    (``KINDS``), ``tag`` keeps tagged kinds (articles, FAQ items, courses) with that
+    tag; ``offset``/``limit`` choose the slice of hits returned (all, up to
+    ``MAX_RESULTS`` per type, when ``limit`` is None). Editors' promoted results for
+    the query come first."""
+    raw = str(query or "")
+    kinds = [kind for kind in (types or KINDS) if kind in KINDS] or list(KINDS)
+    tag = (tag or "").strip()[:100] or None
+    plan = plan_query(raw)
+    results = SearchResults(
+        query=plan.text,
+        raw_query=raw,
+        truncated=len(raw.strip()) > MAX_QUERY_LENGTH,
+        terms=plan.highlight_terms,
+    )
+    if not raw.strip():
+        results.problem = "empty"
+        return results
+    if plan.is_empty:
+        results.problem = "no_words"
+        return results
+    ranked, results.relaxed = _candidates(plan, kinds=kinds, user=user, tag=tag)
+    promoted = _promoted(plan, kinds=kinds, user=user, tag=tag, request=request)
+    promoted_keys = {(hit.kind, hit.pk) for hit in promoted}
+    ranked = [entry for entry in ranked if (entry[1], entry[2].pk) not in promoted_keys]
+    results.total = len(promoted) + len(ranked)
+    stop = None if limit is None else offset + limit
+    shown_promoted = promoted[offset:stop]
+    organic_start = max(0, offset - len(promoted))
+    organic_stop = None if stop is None else max(0, stop - len(promoted))
+    results.hits = shown_promoted + _materialise(
+        ranked[organic_start:organic_stop], plan, request
+    )
+    return results
+
+
+# Suggestions -------------------------------------------------------------------------
+
+
+@dataclass
+class Suggestion:
+    title: str
+    url: str
+    kind: str
+
+    @cached_property
+    def kind_label(self) -> str:
+        return kind_labels()[self.kind]
+
+
+def suggest(query: str, *, user, limit: int = SUGGESTION_COUNT) -> list[Suggestion]:
+    """Titles that start with or contain the words typed so far (autocomplete), for
+    the header's suggestion list and the "您是不是要找" line of the results page."""
+    plan = plan_query(query)
+    autocomplete = plan.autocomplete() if plan.text else None
+    if autocomplete is None:
+        return []
+    backend = get_search_backend()
+    kind_of = _kind_of_content_type()
+    found = []
+    pages = backend.autocomplete(
+        autocomplete, _page_queryset(list(PAGE_MODELS), user=user, tag=None)
+    )
+    for page in pages.annotate_score("_score")[:limit]:
+        if page.content_type_id in kind_of:
+            found.append(
+                (backend.relevance(page._score), kind_of[page.content_type_id], page)
+            )
+    items = backend.autocomplete(autocomplete, _faq_queryset(user=user, tag=None))
+    for item in items.annotate_score("_score")[:limit]:
+        found.append((backend.relevance(item._score), "faq", item))
+    found.sort(key=lambda entry: -entry[0])
+    suggestions = []
+    for _score, kind, obj in found[:limit]:
+        if kind == "faq":
+            url = f"{obj.page.get_url() or ''}#{obj.anchor}"
+            suggestions.append(Suggestion(obj.question, url, kind))
+        else:
+            suggestions.append(Suggestion(obj.title, obj.get_url() or "", kind))
+    return suggestions
