@@ -161,3 +161,26 @@ def test_anonymous_results_are_cached_signed_in_are_not(client, client_for, cust
     signed_in = client_for(customer).get(SEARCH, {"q": "退货"})
     assert "X-Shifu-Cache" not in signed_in
     assert "private" in signed_in["Cache-Control"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/admin/snippets/home/searchsynonym/",
+        "/admin/searchpicks/",
+    ],
+)
+def test_training_admin_manages_search(client, django_user_model, url):
+    from django.contrib.auth.models import Group
+
+    training_admin = django_user_model.objects.create_user("ta-search", password="x")
+    training_admin.groups.add(Group.objects.get(name="培训管理员"))
+    client.force_login(training_admin)
+    assert client.get(url).status_code == 200
+
+
+@pytest.mark.django_db
+def test_customer_cannot_reach_search_admin(client, django_user_model):
+    client.force_login(django_user_model.objects.get(username="customer"))
+    assert client.get("/admin/snippets/home/searchsynonym/").status_code == 302
