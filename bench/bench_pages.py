@@ -24,6 +24,8 @@ import sys
 import time
 from pathlib import Path
 
+from serving import p95, start_gunicorn  # noqa: E402
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
 
@@ -98,10 +100,6 @@ def measure(url: str, requests: int) -> dict:
     return {"queries": queries, "uncached": uncached, "cached": cached}
 
 
-def p95(samples: list[float]) -> float:
-    return statistics.quantiles(samples, n=20)[18] if len(samples) > 1 else samples[0]
-
-
 def wrk_rate(url: str, seconds: int) -> str:
     result = subprocess.run(  # noqa: S603
         ["wrk", "-t2", "-c16", f"-d{seconds}s", url],  # noqa: S607
@@ -126,28 +124,10 @@ def serve_and_wrk(urls: dict[str, str], database_url: str, seconds: int) -> None
     rates: dict[str, dict[str, str]] = {name: {} for name in urls}
     static_rate = "n/a"
     for mode, cache_seconds in (("uncached", "0"), ("cached", "600")):
-        env = {
-            **os.environ,
-            "DATABASE_URL": database_url,
-            "PAGE_CACHE_SECONDS": cache_seconds,
-            "DJANGO_SETTINGS_MODULE": "portal.settings.dev",
-            "DJANGO_DEBUG": "false",
-        }
-        server = subprocess.Popen(  # noqa: S603
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "portal.wsgi",
-                "-w",
-                "2",
-                "-b",
-                f"127.0.0.1:{port}",
-                "--log-level",
-                "warning",
-            ],
-            cwd=BASE_DIR,
-            env=env,
+        server = start_gunicorn(
+            database_url=database_url,
+            port=port,
+            page_cache_seconds=int(cache_seconds),
         )
         try:
             time.sleep(4)

@@ -38,6 +38,8 @@ import time
 from pathlib import Path
 from urllib.parse import urlencode
 
+from serving import p95, start_gunicorn  # noqa: E402
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
 
@@ -262,12 +264,6 @@ def pad(text: str, width: int) -> int:
     return max(width - wide, len(text) + 1)
 
 
-def p95(samples: list[float]) -> float:
-    if len(samples) < 2:
-        return samples[0]
-    return statistics.quantiles(samples, n=20, method="inclusive")[18]
-
-
 def wrk_rate(url: str, seconds: int) -> tuple[str, str, str]:
     """Requests/s, the number of non-2xx/3xx responses and of timeouts (30 s: slow
     searches queue behind 16 connections on 2 workers)."""
@@ -308,29 +304,7 @@ def serve_and_wrk(database_url: str, seconds: int) -> None:
         print("wrk not installed (apt-get install wrk): skipping requests/s")
         return
     port = 8766
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url,
-        "PAGE_CACHE_SECONDS": "0",
-        "DJANGO_SETTINGS_MODULE": "portal.settings.dev",
-        "DJANGO_DEBUG": "false",
-    }
-    server = subprocess.Popen(  # noqa: S603
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "portal.wsgi",
-            "-w",
-            "2",
-            "-b",
-            f"127.0.0.1:{port}",
-            "--log-level",
-            "warning",
-        ],
-        cwd=BASE_DIR,
-        env=env,
-    )
+    server = start_gunicorn(database_url=database_url, port=port, page_cache_seconds=0)
     print(f"\n/search/ requests/s, gunicorn 2 sync workers, wrk -t2 -c16 -d{seconds}s")
     print(f"{'query':<24}{'requests/s':>12}{'non-2xx':>10}{'timeouts':>10}")
     try:
