@@ -17,6 +17,7 @@ class HeadingBlock(blocks.StructBlock):
         label=_("级别"),
         choices=[("h2", _("二级标题")), ("h3", _("三级标题"))],
         default="h2",
+        search_index=False,  # the level's label is not content
     )
 
     class Meta:
@@ -50,6 +51,7 @@ class CalloutBlock(blocks.StructBlock):
         label=_("类型"),
         choices=[("tip", _("提示")), ("warning", _("注意")), ("note", _("说明"))],
         default="tip",
+        search_index=False,
     )
     text = blocks.RichTextBlock(
         label=_("内容"), features=["bold", "italic", "link", "ul", "ol"]

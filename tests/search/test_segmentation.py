@@ -59,3 +59,20 @@ def test_full_width_text_in_a_page_is_found_by_half_width_query(publish_article)
     publish_article("全角测试文章", "请在ＡＰＰ里打开Ｅ９９９诊断")
     assert "全角测试文章" in titles("e999")
     assert "全角测试文章" in titles("APP E999")
+
+
+def test_block_labels_are_not_indexed_as_content():
+    from home.blocks import ContentStreamBlock
+
+    block = ContentStreamBlock()
+    value = block.to_python(
+        [
+            {"type": "heading", "value": {"text": "清理尘盒", "level": "h2"}},
+            {"type": "callout", "value": {"kind": "warning", "text": "<p>先断电</p>"}},
+        ]
+    )
+    text = " ".join(block.get_searchable_content(value))
+    assert "清理尘盒" in text
+    assert "先断电" in text
+    assert "二级标题" not in text
+    assert "注意" not in text
