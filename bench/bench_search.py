@@ -54,7 +54,7 @@ REQUEST_QUERIES = [
     ("新人入职培训", True),
 ]
 # /search/ queries served to wrk.
-WRK_QUERIES = ["扫地机不回充电座怎么办", "净水器滤芯多久换一次", "退货"]
+WRK_QUERIES = ["退货", "滤芯多久换", "E203 故障"]
 
 
 def setup_django(database_url: str) -> None:

@@ -7,8 +7,32 @@ from courses.models.pages import (
     LessonMaterial,
     LessonPage,
 )
+from courses.models.quizzes import (
+    AttemptGrant,
+    AttemptScoreHistory,
+    AttemptStatus,
+    Choice,
+    CloseReason,
+    Question,
+    QuestionKind,
+    Quiz,
+    QuizAnswer,
+    QuizAttempt,
+    ReviewPolicy,
+)
 
 __all__ = [
+    "AttemptGrant",
+    "AttemptScoreHistory",
+    "AttemptStatus",
+    "Choice",
+    "CloseReason",
+    "Question",
+    "QuestionKind",
+    "Quiz",
+    "QuizAnswer",
+    "QuizAttempt",
+    "ReviewPolicy",
     "CourseIndexPage",
     "CoursePage",
     "CoursePageTag",

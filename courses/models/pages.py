@@ -107,6 +107,15 @@ class CoursePage(Page):
         related_name="+",
     )
     prerequisites = models.CharField(_("先修要求"), max_length=300, blank=True)
+    quiz = models.ForeignKey(
+        "courses.Quiz",
+        verbose_name=_("结业考试"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="course_pages",
+        help_text=_("课程的结业考试；同一测验可用于多个页面"),
+    )
     tags = ClusterTaggableManager(
         through=CoursePageTag, blank=True, verbose_name=_("标签")
     )
@@ -133,6 +142,7 @@ class CoursePage(Page):
         ),
         FieldPanel("cover_image"),
         FieldPanel("tags"),
+        FieldPanel("quiz"),
     ]
     api_fields = [
         APIField("summary"),
@@ -186,6 +196,14 @@ class LessonPage(Page):
         _("预计时长（分钟）"), default=15
     )
     body = StreamField(ContentStreamBlock(), verbose_name=_("正文"))
+    quiz = models.ForeignKey(
+        "courses.Quiz",
+        verbose_name=_("课后测验"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="lesson_pages",
+    )
 
     search_fields = segmented_page_search_fields(
         SegmentedSearchField("summary", boost=1.5),
@@ -196,6 +214,7 @@ class LessonPage(Page):
         FieldPanel("estimated_minutes"),
         FieldPanel("body"),
         InlinePanel("materials", label=_("课程资料")),
+        FieldPanel("quiz"),
     ]
     api_fields = [
         APIField("summary"),

@@ -1,0 +1,1 @@
+"""Writes and business rules of the learning domain, one module per sub-domain."""

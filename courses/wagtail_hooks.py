@@ -1,0 +1,1 @@
+"""Wagtail hooks of the learning domain: registration only."""
