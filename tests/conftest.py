@@ -11,12 +11,16 @@ from wagtail.models import Site
 def django_db_setup(django_db_setup, django_db_blocker, request):
     """Seed the demo once per test database.
 
-    Browser journeys (``-m e2e``) are transactional: their tables are flushed and the
-    migrated state restored after each, so they seed for themselves instead.
+    Browser journeys (``-m e2e``) and concurrency tests (``-m concurrency``) are
+    transactional: their tables are flushed and the migrated state restored after
+    each, so they seed for themselves instead.
     """
     from courses.seeding import seed_demo
 
-    if all(item.get_closest_marker("e2e") for item in request.session.items):
+    if all(
+        item.get_closest_marker("e2e") or item.get_closest_marker("concurrency")
+        for item in request.session.items
+    ):
         return
     with django_db_blocker.unblock():
         seed_demo()

@@ -438,6 +438,8 @@ def quiz_answer_grade(
         score = Decimal(str(score)).quantize(grading.CENT)
     except (InvalidOperation, ValueError):
         raise QuizError(_("请输入有效的分数。")) from None
+    if not score.is_finite():
+        raise QuizError(_("请输入有效的分数。"))
     attempt = _lock(answer.attempt_id)
     if attempt.is_open:
         raise QuizError(_("作答尚未提交，不能评分。"))

@@ -1,6 +1,7 @@
 """Test runs: fast hashing, in-memory cache and email, immediate tasks."""
 
 import atexit
+import os
 import shutil
 import tempfile
 from pathlib import Path
@@ -19,6 +20,17 @@ CACHES = {
     }
 }
 TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+# Concurrency tests need several connections writing one database: SQLite's shared
+# in-memory database fails those with "table is locked" at once, a file waits (WAL,
+# busy timeout) like production.
+if (
+    DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"  # noqa: F405
+    and os.environ.get("SHIFU_TEST_SQLITE_FILE")
+):
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": str(Path(tempfile.mkdtemp(prefix="shifu-test-db-")) / "test.sqlite3")
+    }
+
 # Uploads go to a fresh directory per test process (documents are served from disk).
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="shifu-test-media-"))
 atexit.register(shutil.rmtree, MEDIA_ROOT, ignore_errors=True)
