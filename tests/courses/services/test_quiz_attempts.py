@@ -327,3 +327,19 @@ def test_deleted_question_keeps_the_record(learner):
     assert answer.question is None and answer.question_text.startswith("第1题")
     attempt.refresh_from_db()
     assert attempt.score == 2
+
+
+def test_close_expired_attempts_command(learner):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    quiz = make_quiz(bank=single_choice_bank(1), time_limit_minutes=1)
+    attempt = services.quiz_attempt_start(
+        quiz=quiz, user=learner, now=timezone.now() - timedelta(minutes=5)
+    )
+    out = StringIO()
+    call_command("close_expired_attempts", stdout=out)
+    attempt.refresh_from_db()
+    assert attempt.status == AttemptStatus.GRADED
+    assert "closed 1" in out.getvalue()
