@@ -181,9 +181,11 @@ class CoursePage(Page):
 
     def get_context(self, request, *args, **kwargs):
         from courses import selectors
+        from courses.selectors.quiz_panel import quiz_panel
 
         context = super().get_context(request, *args, **kwargs)
         context["lessons"] = selectors.course_lessons(course=self, user=request.user)
+        context["quiz_panel"] = quiz_panel(page=self, user=request.user)
         return context
 
 
@@ -235,9 +237,11 @@ class LessonPage(Page):
 
     def get_context(self, request, *args, **kwargs):
         from courses import selectors
+        from courses.selectors.quiz_panel import quiz_panel
 
         context = super().get_context(request, *args, **kwargs)
         context.update(selectors.lesson_navigation(lesson=self, user=request.user))
+        context["quiz_panel"] = quiz_panel(page=self, user=request.user)
         return context
 
 

@@ -87,7 +87,7 @@ def attempt_questions(*, attempt: QuizAttempt) -> list[QuestionView]:
                 kind=question.kind if question else "",
                 kind_label=question.get_kind_display() if question else "",
                 text=answer.question_text,
-                points=answer.max_score.normalize(),
+                points=f"{answer.max_score.normalize():f}",
                 choices=[
                     ChoiceView(index, choices[cid].text, cid in selected)
                     for index, cid in enumerate(answer.choice_order)

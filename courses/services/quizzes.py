@@ -273,10 +273,12 @@ def parse_answers(*, answers: list[QuizAnswer], data) -> dict[int, tuple[list, s
                 continue
             positions = []
             for value in values:
+                # Four digits at most: int() of a 1 MB digit string would raise.
                 if (
                     not isinstance(value, str)
                     or not value.isascii()
-                    or (not value.isdigit())
+                    or not value.isdigit()
+                    or len(value) > 4
                 ):
                     errors[answer.position] = _("选项无效。")
                     break
@@ -446,7 +448,8 @@ def quiz_answer_grade(
     answer = QuizAnswer.objects.select_for_update().get(pk=answer.pk)
     if not Decimal("0") <= score <= answer.max_score:
         raise QuizError(
-            _("分数须在 0 到 %(max)s 之间。") % {"max": answer.max_score.normalize()}
+            _("分数须在 0 到 %(max)s 之间。")
+            % {"max": f"{answer.max_score.normalize():f}"}
         )
     if attempt.status == AttemptStatus.GRADED:
         _record_history(attempt, reason=_("人工改分"), by=grader)
