@@ -1,5 +1,5 @@
 """Wagtail hooks of the learning domain: registration only, the viewsets live in
-``viewsets.py`` and the views in ``admin_views.py``."""
+``viewsets.py`` and the views in ``admin_views``."""
 
 from django.urls import include, path
 from wagtail import hooks
