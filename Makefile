@@ -44,6 +44,7 @@ reset-db: venv
 
 bench: venv
 	$(VENV_PY) bench/bench_pages.py $(ARGS)
+	$(VENV_PY) bench/bench_quiz.py
 
 messages: venv
 	$(MANAGE) makemessages -l en -l zh_Hans --ignore=.venv --ignore=locale_overrides

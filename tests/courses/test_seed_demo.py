@@ -6,7 +6,15 @@ from django.core.management import call_command
 from wagtail.documents import get_document_model
 from wagtail.models import Page, PageViewRestriction
 
-from courses.models import CoursePage, LessonPage
+from courses.models import (
+    AttemptGrant,
+    CoursePage,
+    LessonPage,
+    Question,
+    Quiz,
+    QuizAnswer,
+    QuizAttempt,
+)
 from home.models import ArticlePage, FaqItem, HandbookChapterPage
 from portal.accounts.models import Organisation
 
@@ -19,7 +27,23 @@ def counts():
         "users": get_user_model().objects.count(),
         "organisations": Organisation.objects.count(),
         "restrictions": PageViewRestriction.objects.count(),
+        "quizzes": Quiz.objects.count(),
+        "questions": Question.objects.count(),
+        "attempts": QuizAttempt.objects.count(),
+        "answers": QuizAnswer.objects.count(),
+        "grants": AttemptGrant.objects.count(),
+        "pages with a quiz": CoursePage.objects.filter(quiz__isnull=False).count()
+        + LessonPage.objects.filter(quiz__isnull=False).count(),
     }
+
+
+def results():
+    """Every demo attempt's outcome: the same seed gives the same results."""
+    return sorted(
+        QuizAttempt.objects.values_list(
+            "user__username", "quiz__title", "number", "status", "score", "passed"
+        )
+    )
 
 
 @pytest.mark.django_db
@@ -58,6 +82,8 @@ def test_if_empty_skips_a_site_with_content(capsys):
 
 @pytest.mark.django_db
 def test_reset_rebuilds_the_same_site():
-    before = counts()
+    before, outcomes = counts(), results()
+    assert before["attempts"] and before["grants"]
     call_command("seed_demo", "--reset")
     assert counts() == before
+    assert results() == outcomes
