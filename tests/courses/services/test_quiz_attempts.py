@@ -343,3 +343,45 @@ def test_close_expired_attempts_command(learner):
     attempt.refresh_from_db()
     assert attempt.status == AttemptStatus.GRADED
     assert "closed 1" in out.getvalue()
+
+
+def test_bulk_set_round_trips_every_column_type(learner):
+    quiz = make_quiz()
+    attempt = services.quiz_attempt_start(quiz=quiz, user=learner)
+    answers = list(attempt.answers.order_by("position"))
+    when = timezone.now().replace(microsecond=123456)
+    values = [
+        (
+            [3, 1],
+            "it's \"quoted\" 引号 '; DROP TABLE x; --",
+            when,
+            Decimal("1.25"),
+            True,
+        ),
+        ([], "", None, None, None),
+        ([7], "\u202e右到左 ＡＢ", when, Decimal("0"), False),
+    ]
+    for answer, (selected, text, at, score, correct) in zip(
+        answers, values, strict=False
+    ):
+        answer.selected_choices, answer.text_answer, answer.answered_at = (
+            selected,
+            text,
+            at,
+        )
+        answer.score, answer.is_correct = score, correct
+    services._bulk_set(
+        answers[:3],
+        ["selected_choices", "text_answer", "answered_at", "score", "is_correct"],
+    )
+    for answer, expected in zip(answers, values, strict=False):
+        answer.refresh_from_db()
+        assert (
+            answer.selected_choices,
+            answer.text_answer,
+            answer.answered_at,
+            answer.score,
+            answer.is_correct,
+        ) == expected
+    untouched = attempt.answers.get(position=4)
+    assert untouched.text_answer == "" and untouched.score is None
