@@ -19,7 +19,8 @@ run: venv
 # The whole suite on SQLite, or on PostgreSQL when DATABASE_URL=postgres://... is set.
 test: venv
 	$(VENV_PY) -m pytest -m "not e2e and not concurrency" -n 2 -q
-	SHIFU_TEST_SQLITE_FILE=1 $(VENV_PY) -m pytest -m "e2e or concurrency" -q -p no:randomly
+	SHIFU_TEST_SQLITE_FILE=1 $(VENV_PY) -m pytest -m concurrency -q -p no:randomly
+	$(VENV_PY) -m pytest -m e2e -q -p no:randomly
 
 test-e2e: venv
 	$(VENV_PY) -m pytest -m e2e -q
