@@ -28,7 +28,13 @@ STANDARD_BANK = [
         "",
         "2",
     ),
-    (QuestionKind.FILL_BLANK, "客服热线的工作时间从几点开始？", [], "9点\n九点\n9:00", "2"),
+    (
+        QuestionKind.FILL_BLANK,
+        "客服热线的工作时间从几点开始？",
+        [],
+        "9点\n九点\n9:00",
+        "2",
+    ),
     (QuestionKind.SHORT_ANSWER, "请简述处理客户投诉的步骤。", [], "", "2"),
 ]
 
