@@ -32,47 +32,13 @@ import time
 from decimal import Decimal
 from pathlib import Path
 
-from serving import p95  # noqa: E402
+from serving import create_postgres_database, p95, setup_django  # noqa: E402
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
 
 SIZES = (10, 100)
 LEARNER = "quiz-bench-learner"
-
-
-def setup_django(database_url: str) -> None:
-    os.environ["DATABASE_URL"] = database_url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.dev")
-    os.environ["DJANGO_DEBUG"] = "false"
-    import django
-
-    django.setup()
-
-
-def create_postgres_database(database_url: str) -> None:
-    """Create the PostgreSQL bench database when it does not exist (never drops)."""
-    import dj_database_url
-    import psycopg
-    from psycopg import sql
-
-    config = dj_database_url.parse(database_url)
-    with psycopg.connect(
-        dbname="postgres",
-        user=config["USER"] or None,
-        password=config["PASSWORD"] or None,
-        host=config["HOST"] or None,
-        port=config["PORT"] or None,
-        autocommit=True,
-    ) as connection:
-        exists = connection.execute(
-            "SELECT 1 FROM pg_database WHERE datname = %s", [config["NAME"]]
-        ).fetchone()
-        if not exists:
-            connection.execute(
-                sql.SQL("CREATE DATABASE {}").format(sql.Identifier(config["NAME"]))
-            )
-            print(f"created database {config['NAME']}")
 
 
 def bank(size: int) -> list[dict]:

@@ -38,7 +38,12 @@ import time
 from pathlib import Path
 from urllib.parse import urlencode
 
-from serving import p95, start_gunicorn  # noqa: E402
+from serving import (  # noqa: E402
+    create_postgres_database,
+    p95,
+    setup_django,
+    start_gunicorn,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
@@ -55,40 +60,6 @@ REQUEST_QUERIES = [
 ]
 # /search/ queries served to wrk.
 WRK_QUERIES = ["退货", "滤芯多久换", "E203 故障"]
-
-
-def setup_django(database_url: str) -> None:
-    os.environ["DATABASE_URL"] = database_url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.dev")
-    os.environ["DJANGO_DEBUG"] = "false"
-    import django
-
-    django.setup()
-
-
-def create_postgres_database(database_url: str) -> None:
-    """Create the PostgreSQL bench database when it does not exist (never drops)."""
-    import dj_database_url
-    import psycopg
-    from psycopg import sql
-
-    config = dj_database_url.parse(database_url)
-    with psycopg.connect(
-        dbname="postgres",
-        user=config["USER"] or None,
-        password=config["PASSWORD"] or None,
-        host=config["HOST"] or None,
-        port=config["PORT"] or None,
-        autocommit=True,
-    ) as connection:
-        exists = connection.execute(
-            "SELECT 1 FROM pg_database WHERE datname = %s", [config["NAME"]]
-        ).fetchone()
-        if not exists:
-            connection.execute(
-                sql.SQL("CREATE DATABASE {}").format(sql.Identifier(config["NAME"]))
-            )
-            print(f"created database {config['NAME']}")
 
 
 def build_demo(args) -> None:
