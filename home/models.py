@@ -28,6 +28,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 from wagtail.url_routing import RouteResult
 
+from courses.models.feedback import WithFeedbackForm
 from home.audiences import visible_pages
 from home.blocks import ContentStreamBlock, table_of_contents
 from home.search.index import (
@@ -187,7 +188,7 @@ class ArticlePageTag(TaggedItemBase):
     )
 
 
-class ArticlePage(Page):
+class ArticlePage(WithFeedbackForm, Page):
     """A help article: StreamField body with an in-page table of contents, tags,
     related articles and a "was this helpful?" vote (one per visitor)."""
 
@@ -216,6 +217,7 @@ class ArticlePage(Page):
         FieldPanel("tags"),
         FieldPanel("body"),
         InlinePanel("related_links", label=_("相关文章")),
+        *WithFeedbackForm.feedback_panels,
     ]
     api_fields = [
         APIField("summary"),
@@ -437,14 +439,17 @@ class HandbookPage(RoutablePageMixin, Page):
         )
 
 
-class HandbookChapterPage(Page):
+class HandbookChapterPage(WithFeedbackForm, Page):
     """A handbook chapter; chapters may hold sub-chapters. Shows previous/next in
     reading order."""
 
     body = StreamField(ContentStreamBlock(), verbose_name=_("正文"))
 
     search_fields = segmented_page_search_fields(SegmentedSearchField("body"))
-    content_panels = Page.content_panels + [FieldPanel("body")]
+    content_panels = Page.content_panels + [
+        FieldPanel("body"),
+        *WithFeedbackForm.feedback_panels,
+    ]
     api_fields = [APIField("body")]
     parent_page_types = ["home.HandbookPage", "home.HandbookChapterPage"]
     subpage_types = ["home.HandbookChapterPage"]

@@ -1,5 +1,13 @@
 """Learning models; one module per sub-domain, re-exported here."""
 
+from courses.models.feedback import (
+    FeedbackAnswer,
+    FeedbackForm,
+    FeedbackKind,
+    FeedbackQuestion,
+    FeedbackSubmission,
+    ReviewStatus,
+)
 from courses.models.pages import (
     CourseIndexPage,
     CoursePage,
@@ -22,6 +30,12 @@ from courses.models.quizzes import (
 )
 
 __all__ = [
+    "FeedbackAnswer",
+    "FeedbackForm",
+    "FeedbackKind",
+    "FeedbackQuestion",
+    "FeedbackSubmission",
+    "ReviewStatus",
     "AttemptGrant",
     "AttemptScoreHistory",
     "AttemptStatus",

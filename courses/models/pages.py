@@ -20,6 +20,7 @@ from wagtail.images.api.fields import ImageRenditionField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from courses.models.feedback import WithFeedbackForm
 from home.blocks import ContentStreamBlock, table_of_contents
 from home.search.index import SegmentedSearchField, segmented_page_search_fields
 
@@ -69,7 +70,7 @@ class CoursePageTag(TaggedItemBase):
     )
 
 
-class CoursePage(Page):
+class CoursePage(WithFeedbackForm, Page):
     """A course: summary, objectives, audience, level, hours, trainer and its lessons
     (the child LessonPages, in tree order)."""
 
@@ -143,6 +144,7 @@ class CoursePage(Page):
         FieldPanel("cover_image"),
         FieldPanel("tags"),
         FieldPanel("quiz"),
+        *WithFeedbackForm.feedback_panels,
     ]
     api_fields = [
         APIField("summary"),
@@ -189,7 +191,7 @@ class CoursePage(Page):
         return context
 
 
-class LessonPage(Page):
+class LessonPage(WithFeedbackForm, Page):
     """A lesson of a course: StreamField body, estimated minutes, downloadable
     materials, previous/next lesson within the course."""
 
@@ -217,6 +219,7 @@ class LessonPage(Page):
         FieldPanel("body"),
         InlinePanel("materials", label=_("课程资料")),
         FieldPanel("quiz"),
+        *WithFeedbackForm.feedback_panels,
     ]
     api_fields = [
         APIField("summary"),
