@@ -1,7 +1,7 @@
 """Search benchmark: relevance, latency and query counts of Chinese full-text search.
 
     .venv/bin/python bench/bench_search.py [--search-articles 10000] [--samples 300]
-        [--limit 10] [--requests 20] [--reindex] [--wrk] [--keep]
+        [--limit 10] [--requests 20] [--reindex] [--wrk | --wrk-only] [--keep]
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/shifu_bench_search \\
         .venv/bin/python bench/bench_search.py [--wrk]
 
@@ -17,10 +17,12 @@ then adds ``seed_load --search-articles N`` volume (other volume off;
   on the demo content alone and again with the volume;
 - latency: median and p95 milliseconds of ``search()`` for the first ``--limit`` hits
   (a results page) over those queries plus some broad ones, repeated to ``--samples``
-  samples;
+  samples, with the ranking cache off (every sample runs the full-text search);
 - queries and milliseconds per ``/search/?q=...`` request through the test client;
 - with ``--wrk``: requests/s of ``/search/?q=...`` for three queries from
-  ``wrk -t2 -c16`` against gunicorn (2 sync workers, page cache off).
+  ``wrk -t2 -c16`` against gunicorn (2 sync workers, page cache off), with the
+  ranking cache on (``SEARCH_RESULTS_CACHE_SECONDS=60``, the default) and off;
+  ``--wrk-only`` skips relevance and latency.
 
 Figures only: nothing here asserts a relevance or a timing.
 """
@@ -153,6 +155,14 @@ def relevance() -> None:
 
 
 def latency(samples: int, limit: int) -> None:
+    """search() with the ranking cache off: the cost of every full-text search."""
+    from django.test import override_settings
+
+    with override_settings(SEARCH_RESULTS_CACHE_SECONDS=0):
+        _latency(samples, limit)
+
+
+def _latency(samples: int, limit: int) -> None:
     from home.search.service import search
     from tests.search import relevance_queries as judgements
 
@@ -181,7 +191,9 @@ def latency(samples: int, limit: int) -> None:
         query = next(generic_cycle if name == "generic" else relevance_cycle)
         by_set[name].append(timed(*query))
     every = by_set["relevance"] + by_set["generic"]
-    print(f"\nsearch() latency, first {limit} hits ({samples} samples)")
+    print(
+        f"\nsearch() latency, ranking cache off, first {limit} hits ({samples} samples)"
+    )
     print(f"{'queries':<12}{'samples':>8}{'median ms':>12}{'p95 ms':>10}{'max ms':>10}")
     for name, values in (*by_set.items(), ("all", every)):
         if values:
@@ -270,13 +282,24 @@ def wait_until_serving(url: str, seconds: int = 120) -> None:
             time.sleep(1)
 
 
-def serve_and_wrk(database_url: str, seconds: int) -> None:
+def serve_and_wrk(database_url: str, seconds: int, *, ranking_cache: bool) -> None:
+    """Requests/s with the page cache off, the ranking cache on (the default, 60 s)
+    or off (every request runs the full-text search)."""
     if not shutil.which("wrk"):
         print("wrk not installed (apt-get install wrk): skipping requests/s")
         return
     port = 8766
-    server = start_gunicorn(database_url=database_url, port=port, page_cache_seconds=0)
-    print(f"\n/search/ requests/s, gunicorn 2 sync workers, wrk -t2 -c16 -d{seconds}s")
+    cache_seconds = "60" if ranking_cache else "0"
+    server = start_gunicorn(
+        database_url=database_url,
+        port=port,
+        page_cache_seconds=0,
+        settings={"SEARCH_RESULTS_CACHE_SECONDS": cache_seconds},
+    )
+    print(
+        f"\n/search/ requests/s, gunicorn 2 sync workers, wrk -t2 -c16 -d{seconds}s, "
+        f"page cache off, ranking cache {'on' if ranking_cache else 'off'}"
+    )
     print(f"{'query':<24}{'requests/s':>12}{'non-2xx':>10}{'timeouts':>10}")
     try:
         for query in WRK_QUERIES:
@@ -304,6 +327,11 @@ def main() -> None:
         "--reindex", action="store_true", help="run update_index even if not needed"
     )
     parser.add_argument("--wrk", action="store_true", help="also measure requests/s")
+    parser.add_argument(
+        "--wrk-only",
+        action="store_true",
+        help="only requests/s (after building the data): no relevance or latency",
+    )
     parser.add_argument("--wrk-seconds", type=int, default=10)
     parser.add_argument("--keep", action="store_true", help="reuse the bench database")
     args = parser.parse_args()
@@ -322,14 +350,19 @@ def main() -> None:
 
     print(f"database: {connection.vendor}")
     build_demo(args)
-    relevance()  # the demo content alone, as tests/search/test_relevance.py sees it
+    if not args.wrk_only:
+        # The demo content alone, as tests/search/test_relevance.py sees it.
+        relevance()
     if args.search_articles:  # 0: the demo content alone
         add_volume(args.search_articles)
-        relevance()
-    latency(args.samples, args.limit)
-    requests_through_client(args.requests)
-    if args.wrk:
-        serve_and_wrk(database_url, args.wrk_seconds)
+        if not args.wrk_only:
+            relevance()
+    if not args.wrk_only:
+        latency(args.samples, args.limit)
+        requests_through_client(args.requests)
+    if args.wrk or args.wrk_only:
+        for ranking_cache in (True, False):
+            serve_and_wrk(database_url, args.wrk_seconds, ranking_cache=ranking_cache)
 
 
 if __name__ == "__main__":

@@ -8,12 +8,16 @@ from pathlib import Path
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
-def start_gunicorn(*, database_url: str, port: int, page_cache_seconds: int):
+def start_gunicorn(
+    *, database_url: str, port: int, page_cache_seconds: int, settings=None
+):
     """gunicorn with 2 sync workers on 127.0.0.1:``port``, DEBUG off.
 
-    ``page_cache_seconds=0`` keeps the anonymous page cache from answering.
+    ``page_cache_seconds=0`` keeps the anonymous page cache from answering;
+    ``settings`` adds environment variables the settings read.
     """
     env = {
+        **(settings or {}),
         **os.environ,
         "DATABASE_URL": database_url,
         "PAGE_CACHE_SECONDS": str(page_cache_seconds),

@@ -11,6 +11,8 @@ Rules (the only place they live):
   depend on the changed page too).
 """
 
+import hashlib
+
 from django.conf import settings
 from django.core.cache import cache
 from django.dispatch import Signal
@@ -88,11 +90,11 @@ def _cacheable_request(request) -> bool:
 
 
 def _cache_key(request) -> str:
+    """Per generation, language, host and full path; the path is hashed so that a
+    long query string never makes an over-long key (memcached refuses > 250)."""
     generation = current_generation()
-    return (
-        f"pagecache:{generation}:{get_language()}:"
-        f"{request.get_host()}:{request.get_full_path()}"
-    )
+    path = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:40]
+    return f"pagecache:{generation}:{get_language()}:{request.get_host()}:{path}"
 
 
 def _cacheable_response(response) -> bool:

@@ -5,9 +5,10 @@ courses and lessons.
 tests and the benchmark call it). A search costs a fixed number of queries whatever
 the number of results: one backend query for pages and one for FAQ items per query
 tier (strict; then, while fewer than ``RELAX_BELOW`` were found, "all words but one"
-and "any word"),
-one per result type shown for titles and snippets, and cached reads for synonyms,
-promotions and view restrictions.
+and "any word"), loading ids only; one per result type shown for titles and snippets;
+cached reads for synonyms, promotions and view restrictions. The ranking (ids and
+scores) is cached per query, filters and audience, so a repeated query skips the
+backend queries (``_candidates``).
 
 Scores: every backend query uses the same search expression over the same index, so
 raw scores are comparable between the page and the FAQ query; they are turned into
@@ -15,9 +16,11 @@ raw scores are comparable between the page and the FAQ query; they are turned in
 below those of the narrower tiers.
 """
 
+import hashlib
 from dataclasses import dataclass, field
 
 from django.apps import apps
+from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Q
 from django.utils.functional import cached_property
@@ -26,10 +29,21 @@ from django.utils.translation import gettext as _
 from wagtail.models import Page
 from wagtail.search.backends import get_search_backend
 
-from home.audiences import can_view_page, visible_pages
+from home.audiences import (
+    can_view_page,
+    page_restriction_rules,
+    user_passes,
+    visible_pages,
+)
 from home.search.highlight import highlight, snippet
-from home.search.query import QueryPlan, _generation, plan_query
+from home.search.query import (
+    SYNONYMS_GENERATION_KEY,
+    QueryPlan,
+    _generation,
+    plan_query,
+)
 from home.search.text import MAX_QUERY_LENGTH, normalise
+from portal.cache import current_generation
 
 KINDS = ("article", "faq", "chapter", "course", "lesson")
 TAGGED_KINDS = ("article", "faq", "course")
@@ -51,6 +65,9 @@ MAX_RESULTS = 200  # per backend query
 RELAX_BELOW = 5
 SUGGESTION_COUNT = 6
 PROMOTIONS_GENERATION_KEY = "search:promotions:generation"
+
+# (score, kind, id): one ranked hit before its row is loaded.
+Candidate = tuple[float, str, int]
 
 
 def kind_labels() -> dict[str, str]:
@@ -140,7 +157,7 @@ def _page_queryset(kinds, *, user, tag):
         for kind in kinds:
             tagged |= Q(pk__in=_tagged_ids(kind, tag))
         queryset = queryset.filter(tagged)
-    return queryset.only("id", "title", "url_path", "content_type_id", "path")
+    return queryset
 
 
 def _faq_queryset(*, user, tag):
@@ -150,7 +167,7 @@ def _faq_queryset(*, user, tag):
     queryset = faq_item.objects.filter(page__in=pages)
     if tag:
         queryset = queryset.filter(id__in=_tagged_ids("faq", tag))
-    return queryset.select_related("page")
+    return queryset
 
 
 def _kind_of_content_type() -> dict[int, str]:
@@ -162,40 +179,52 @@ def _kind_of_content_type() -> dict[int, str]:
     }
 
 
-def _run(backend, query, *, kinds, user, tag) -> list[tuple[float, str, object]]:
-    """(relevance, kind, object) for one backend query over the chosen kinds."""
+def _relevance(backend, score) -> float:
+    """Higher is better. Our database backends convert their scores; a search
+    cluster's backend (OpenSearch, Elasticsearch) scores higher-is-better already."""
+    convert = getattr(backend, "relevance", None)
+    return convert(score) if convert else float(score or 0.0)
+
+
+def _run(backend, query, *, kinds, user, tag) -> list[Candidate]:
+    """(relevance, kind, id) for one backend query over the chosen kinds. Only ids
+    and content types are loaded: the rows of the hits shown are fetched later."""
     found = []
     page_kinds = [kind for kind in kinds if kind in PAGE_MODELS]
     if tag:
         page_kinds = [kind for kind in page_kinds if kind in TAGGED_KINDS]
     if page_kinds:
         kind_of = _kind_of_content_type()
-        pages = backend.search(query, _page_queryset(page_kinds, user=user, tag=tag))
+        queryset = _page_queryset(page_kinds, user=user, tag=tag).only(
+            "id", "content_type_id"
+        )
+        pages = backend.search(query, queryset)
         for page in pages.annotate_score("_score")[:MAX_RESULTS]:
             kind = kind_of.get(page.content_type_id)
             if kind:
-                found.append((backend.relevance(page._score), kind, page))
+                found.append((_relevance(backend, page._score), kind, page.pk))
     if "faq" in kinds:
-        items = backend.search(query, _faq_queryset(user=user, tag=tag))
+        queryset = _faq_queryset(user=user, tag=tag).only("id")
+        items = backend.search(query, queryset)
         for item in items.annotate_score("_score")[:MAX_RESULTS]:
-            found.append((backend.relevance(item._score), "faq", item))
+            found.append((_relevance(backend, item._score), "faq", item.pk))
     found.sort(key=lambda entry: -entry[0])
     return found
 
 
-def _scaled(found, low: float, high: float) -> list[tuple[float, str, object]]:
+def _scaled(found, low: float, high: float) -> list[Candidate]:
     top = max((relevance for relevance, _, _ in found), default=0.0)
     top = top if top > 0 else 1.0
     return [
-        (low + (high - low) * max(relevance, 0.0) / top, kind, obj)
-        for relevance, kind, obj in found
+        (low + (high - low) * max(relevance, 0.0) / top, kind, pk)
+        for relevance, kind, pk in found
     ]
 
 
-def _candidates(plan: QueryPlan, *, kinds, user, tag):
-    """Ranked (score, kind, object) for the plan's query tiers: the strict query,
-    then, while fewer than ``RELAX_BELOW`` were found, the wider ones, their results
-    ranked below those of the narrower tiers."""
+def _rank(plan: QueryPlan, *, kinds, user, tag) -> tuple[list[Candidate], bool]:
+    """Ranked (score, kind, id) for the plan's query tiers: the strict query, then,
+    while fewer than ``RELAX_BELOW`` were found, the wider ones, their results ranked
+    below those of the narrower tiers."""
     backend = get_search_backend()
     tiers = plan.tiers()
     ranked: list = []
@@ -207,13 +236,46 @@ def _candidates(plan: QueryPlan, *, kinds, user, tag):
         found = [
             entry
             for entry in _run(backend, query, kinds=kinds, user=user, tag=tag)
-            if (entry[1], entry[2].pk) not in seen
+            if entry[1:] not in seen
         ]
-        seen.update((kind, obj.pk) for _, kind, obj in found)
+        seen.update(entry[1:] for entry in found)
         high = 1.0 - number / len(tiers)
         ranked += _scaled(found, high - 0.9 / len(tiers), high)
         widened = widened or (number > 0 and bool(found))
     return ranked, widened
+
+
+def _ranking_cache_key(plan: QueryPlan, *, kinds, user, tag) -> str:
+    """Rankings differ only by query, filters and what the user may not see: users
+    hidden from the same restricted sections share one entry. The page-cache
+    generation (bumped on publish, unpublish, moves and privacy changes) and the
+    synonym generation make any change show at once."""
+    hidden = sorted(
+        rule.path for rule in page_restriction_rules() if not user_passes(rule, user)
+    )
+    identity = "\x1f".join(
+        [plan.text, ",".join(sorted(kinds)), tag or "", ",".join(hidden)]
+    )
+    digest = hashlib.sha256(identity.encode()).hexdigest()[:40]
+    return (
+        f"search:ranking:{current_generation()}:"
+        f"{_generation(SYNONYMS_GENERATION_KEY)}:{digest}"
+    )
+
+
+def _candidates(plan: QueryPlan, *, kinds, user, tag) -> tuple[list[Candidate], bool]:
+    """The ranking for a query, from the cache when the same query, filters and
+    audience were searched within ``SEARCH_RESULTS_CACHE_SECONDS`` (0 turns the cache
+    off): a popular query costs no full-text search, whatever the number of pages."""
+    seconds = getattr(settings, "SEARCH_RESULTS_CACHE_SECONDS", 60)
+    if seconds <= 0:
+        return _rank(plan, kinds=kinds, user=user, tag=tag)
+    key = _ranking_cache_key(plan, kinds=kinds, user=user, tag=tag)
+    cached = cache.get(key)
+    if cached is None:
+        cached = _rank(plan, kinds=kinds, user=user, tag=tag)
+        cache.set(key, cached, timeout=seconds)
+    return cached
 
 
 # Promotions --------------------------------------------------------------------------
@@ -321,29 +383,37 @@ def _field_text(obj, name: str) -> str:
 
 
 def _materialise(entries, plan: QueryPlan, request) -> list[SearchHit]:
-    """Full hits for ``entries`` (score, kind, object): one query per page kind for
-    the snippet text, none for FAQ items (fetched whole already)."""
+    """Full hits for the ranked ``entries`` (score, kind, id) shown: one query per
+    page kind and one for FAQ items (with their page), for titles, URLs and
+    snippets."""
     by_kind: dict[str, list[int]] = {}
-    for _score, kind, obj in entries:
-        if kind != "faq":
-            by_kind.setdefault(kind, []).append(obj.pk)
-    specific = {}
+    for _score, kind, pk in entries:
+        by_kind.setdefault(kind, []).append(pk)
+    loaded = {}
     for kind, ids in by_kind.items():
-        model = apps.get_model(PAGE_MODELS[kind])
-        for page in model.objects.filter(pk__in=ids):
-            specific[(kind, page.pk)] = page
+        if kind == "faq":
+            rows = (
+                apps.get_model("home", "FaqItem")
+                .objects.filter(pk__in=ids)
+                .select_related("page")
+            )
+        else:
+            rows = apps.get_model(PAGE_MODELS[kind]).objects.filter(pk__in=ids)
+        for row in rows:
+            loaded[(kind, row.pk)] = row
     labels, sections = kind_labels(), section_labels()
     terms = plan.highlight_terms
     hits = []
-    for score, kind, obj in entries:
+    for score, kind, pk in entries:
+        item = loaded.get((kind, pk))
+        if item is None:  # deleted since the ranking was cached
+            continue
         if kind == "faq":
-            item = obj
             title = item.question
             url = f"{item.page.get_url(request) or ''}#{item.anchor}"
         else:
-            item = specific.get((kind, obj.pk), obj)
             title = item.title
-            url = obj.get_url(request) or ""
+            url = item.get_url(request) or ""
         text = " ".join(_field_text(item, name) for name in SNIPPET_FIELDS[kind])
         hits.append(
             SearchHit(
@@ -396,7 +466,7 @@ def search(
     ranked, results.relaxed = _candidates(plan, kinds=kinds, user=user, tag=tag)
     promoted = _promoted(plan, kinds=kinds, user=user, tag=tag, request=request)
     promoted_keys = {(hit.kind, hit.pk) for hit in promoted}
-    ranked = [entry for entry in ranked if (entry[1], entry[2].pk) not in promoted_keys]
+    ranked = [entry for entry in ranked if entry[1:] not in promoted_keys]
     results.total = len(promoted) + len(ranked)
     stop = None if limit is None else offset + limit
     shown_promoted = promoted[offset:stop]
@@ -433,16 +503,21 @@ def suggest(query: str, *, user, limit: int = SUGGESTION_COUNT) -> list[Suggesti
     kind_of = _kind_of_content_type()
     found = []
     pages = backend.autocomplete(
-        autocomplete, _page_queryset(list(PAGE_MODELS), user=user, tag=None)
+        autocomplete,
+        _page_queryset(list(PAGE_MODELS), user=user, tag=None).only(
+            "id", "title", "url_path", "content_type_id", "path"
+        ),
     )
     for page in pages.annotate_score("_score")[:limit]:
         if page.content_type_id in kind_of:
             found.append(
-                (backend.relevance(page._score), kind_of[page.content_type_id], page)
+                (_relevance(backend, page._score), kind_of[page.content_type_id], page)
             )
-    items = backend.autocomplete(autocomplete, _faq_queryset(user=user, tag=None))
+    items = backend.autocomplete(
+        autocomplete, _faq_queryset(user=user, tag=None).select_related("page")
+    )
     for item in items.annotate_score("_score")[:limit]:
-        found.append((backend.relevance(item._score), "faq", item))
+        found.append((_relevance(backend, item._score), "faq", item))
     found.sort(key=lambda entry: -entry[0])
     suggestions = []
     for _score, kind, obj in found[:limit]:

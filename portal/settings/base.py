@@ -226,6 +226,9 @@ SEARCH_SUGGEST_RATE_LIMIT = (120, 60)
 # SEARCH_LOG_FLUSH_SECONDS (or after SEARCH_LOG_FLUSH_QUERIES distinct queries).
 SEARCH_LOG_FLUSH_SECONDS = int(os.environ.get("SEARCH_LOG_FLUSH_SECONDS", "60"))
 SEARCH_LOG_FLUSH_QUERIES = 500
+# Seconds a query's ranking (ids and scores, per audience and filters) is reused; any
+# publish, unpublish, privacy or synonym change starts afresh at once. 0 turns it off.
+SEARCH_RESULTS_CACHE_SECONDS = int(os.environ.get("SEARCH_RESULTS_CACHE_SECONDS", "60"))
 
 # Wagtail
 WAGTAIL_SITE_NAME = "师傅学习平台"
