@@ -21,6 +21,7 @@ from modelsearch.backends.database.postgres.postgres import (
     PostgresAutocompleteQueryCompiler,
     PostgresSearchBackend,
     PostgresSearchQueryCompiler,
+    PostgresSearchResults,
 )
 from modelsearch.query import Fuzzy, MatchAll, Not, SearchQuery
 
@@ -90,12 +91,26 @@ class AutocompleteCompiler(IndexedMatchMixin, PostgresAutocompleteQueryCompiler)
     pass
 
 
+class RankedPostgresResults(PostgresSearchResults):
+    def ranked_values(self, fields) -> list[tuple]:
+        """(score, *fields) of the ranked slice, without building model instances."""
+        queryset = self.query_compiler.search(
+            self.query_compiler.get_config(self.backend),
+            self.start,
+            self.stop,
+            score_field="_score",
+            backend=self.backend,
+        )
+        return list(queryset.values_list("_score", *fields))
+
+
 class SegmentedPostgresSearchBackend(SegmentingBackendMixin, PostgresSearchBackend):
     """ts_rank over the segmented text (``simple`` configuration by default: no
     English stemming of product codes, the same tokens as SQLite)."""
 
     query_compiler_class = SearchCompiler
     autocomplete_query_compiler_class = AutocompleteCompiler
+    results_class = RankedPostgresResults
 
     def __init__(self, params):
         params = {"SEARCH_CONFIG": "simple", **params}
@@ -184,6 +199,10 @@ def _sqlite_backend_classes():
         def _do_search(self):
             return self.get_queryset().results()
 
+        def ranked_values(self, fields) -> list[tuple]:
+            """(score, *fields) of the ranked slice, without model instances."""
+            return self.get_queryset().values(fields)
+
         def _do_count(self):
             return self.get_queryset().count()
 
@@ -201,10 +220,12 @@ def _sqlite_backend_classes():
 
 class RankedQuery:
     """The ranked (object id, score) pairs of one FTS query applied to the caller's
-    queryset: one query returns the matching rows in a sub-select, a second the
-    scores; ordering and slicing happen in Python, bounded by ``MAX_CANDIDATES``."""
+    queryset, in two queries: the best ``MAX_CANDIDATES`` ids and scores of the whole
+    index, then the rows among them the queryset allows (live, visible, filtered),
+    ordered and sliced in Python. Filtering inside the FTS query instead makes SQLite
+    list every allowed row first (10 ms at 10,000 pages), more than the ranking."""
 
-    MAX_CANDIDATES = 1000
+    MAX_CANDIDATES = 400
 
     def __init__(self, compiler, ranked, start, stop, score_field):
         self.compiler = compiler
@@ -213,33 +234,42 @@ class RankedQuery:
         self.stop = stop
         self.score_field = score_field
 
+    def _best(self) -> dict:
+        """Object id -> score of the best ``MAX_CANDIDATES`` matches, best first."""
+        to_python = self.compiler.queryset.model._meta.pk.to_python
+        best = self.ranked.order_by("score", "index_entry_id")[: self.MAX_CANDIDATES]
+        scores: dict = {}
+        for object_id, score in best:
+            scores.setdefault(to_python(object_id), score)
+        return scores
+
     def results(self) -> list:
-        scores = {
-            self.compiler.queryset.model._meta.pk.to_python(object_id): score
-            for object_id, score in self.ranked.order_by("score")[: self.MAX_CANDIDATES]
-        }
+        queryset = self.compiler.queryset
+        if not self.compiler.order_by_relevance:
+            ids = self.ranked.values("index_entry__object_id")
+            return list(queryset.filter(pk__in=ids)[self.start : self.stop])
+        scores = self._best()
         if not scores:
             return []
-        queryset = self.compiler.queryset.filter(pk__in=list(scores))
-        if not self.compiler.order_by_relevance:
-            rows = list(queryset[self.start : self.stop])
-        else:
-            wanted = None if self.stop is None else self.stop - self.start
-            if wanted is not None and len(scores) > wanted:
-                # Rank the ids first, then load only the rows of the slice.
-                ids = sorted(
-                    queryset.values_list("pk", flat=True),
-                    key=lambda pk: (scores[pk], -pk),
-                )[self.start : self.stop]
-                queryset = queryset.filter(pk__in=ids)
-                rows = sorted(queryset, key=lambda row: (scores[row.pk], -row.pk))
-            else:
-                rows = sorted(queryset, key=lambda row: (scores[row.pk], -row.pk))
-                rows = rows[self.start : self.stop]
+        position = {pk: number for number, pk in enumerate(scores)}
+        rows = sorted(
+            queryset.filter(pk__in=list(scores)), key=lambda r: position[r.pk]
+        )
+        rows = rows[self.start : self.stop]
         score_field = self.score_field or "_score"
         for row in rows:
             setattr(row, score_field, scores[row.pk])
         return rows
+
+    def values(self, fields) -> list[tuple]:
+        """(score, *fields) of the ranked slice, as ``results`` would order it."""
+        scores = self._best()
+        if not scores:
+            return []
+        allowed = self.compiler.queryset.filter(pk__in=list(scores))
+        rows = {row[0]: row for row in allowed.values_list("pk", *fields)}
+        ranked = [pk for pk in scores if pk in rows][self.start : self.stop]
+        return [(scores[pk], *rows[pk][1:]) for pk in ranked]
 
     def count(self) -> int:
         ids = self.ranked.values("index_entry__object_id")

@@ -8,6 +8,7 @@ the page unescaped.
 
 import re
 import unicodedata
+from collections.abc import Sequence
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -16,14 +17,31 @@ SNIPPET_LENGTH = 140
 LEAD_IN = 24
 
 
-def _normalised_with_map(text: str) -> tuple[str, list[int]]:
-    chars: list[str] = []
-    origin: list[int] = []
-    for position, char in enumerate(text):
+_FOLDED: dict[str, str] = {}
+_FOLDED_MAX = 50_000
+
+
+def _fold(char: str) -> str:
+    """NFKC + casefold of one character, memoised (texts repeat few characters)."""
+    folded = _FOLDED.get(char)
+    if folded is None:
         folded = unicodedata.normalize("NFKC", char).casefold()
-        chars.append(folded)
+        if len(_FOLDED) < _FOLDED_MAX:
+            _FOLDED[char] = folded
+    return folded
+
+
+def _normalised_with_map(text: str) -> tuple[str, Sequence[int]]:
+    """The folded text and, for each of its characters, the position of the original
+    character it came from (the identity when no character changed length)."""
+    pieces = [_fold(char) for char in text]
+    normalised = "".join(pieces)
+    if len(normalised) == len(text):
+        return normalised, range(len(text))
+    origin: list[int] = []
+    for position, folded in enumerate(pieces):
         origin.extend([position] * len(folded))
-    return "".join(chars), origin
+    return normalised, origin
 
 
 def _spans(text: str, terms: list[str]) -> list[tuple[int, int]]:

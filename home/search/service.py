@@ -62,6 +62,7 @@ SNIPPET_FIELDS = {
     "lesson": ("summary", "body"),
 }
 MAX_RESULTS = 200  # per backend query
+SNIPPET_TEXT_CACHE_SECONDS = 24 * 3600
 RELAX_BELOW = 5
 SUGGESTION_COUNT = 6
 PROMOTIONS_GENERATION_KEY = "search:promotions:generation"
@@ -160,11 +161,24 @@ def _page_queryset(kinds, *, user, tag):
     return queryset
 
 
+def _visible_faq_page_ids(user) -> list[int]:
+    """Live FAQ pages ``user`` may open. The (few) pages and paths are cached per
+    page-cache generation: as a sub-query, SQLite walks every page row to find them."""
+    key = f"search:faq-pages:{current_generation()}"
+    pages = cache.get(key)
+    if pages is None:
+        faq_page = apps.get_model("home", "FaqPage")
+        pages = list(faq_page.objects.live().values_list("pk", "path"))
+        cache.set(key, pages, timeout=24 * 3600)
+    hidden = tuple(
+        rule.path for rule in page_restriction_rules() if not user_passes(rule, user)
+    )
+    return [pk for pk, path in pages if not (hidden and path.startswith(hidden))]
+
+
 def _faq_queryset(*, user, tag):
     faq_item = apps.get_model("home", "FaqItem")
-    faq_page = apps.get_model("home", "FaqPage")
-    pages = visible_pages(faq_page.objects.live(), user).values("pk")
-    queryset = faq_item.objects.filter(page__in=pages)
+    queryset = faq_item.objects.filter(page__in=_visible_faq_page_ids(user))
     if tag:
         queryset = queryset.filter(id__in=_tagged_ids("faq", tag))
     return queryset
@@ -186,28 +200,37 @@ def _relevance(backend, score) -> float:
     return convert(score) if convert else float(score or 0.0)
 
 
+def _ranked_values(backend, query, queryset, fields) -> list[tuple]:
+    """(score, *fields) of the best ``MAX_RESULTS`` matches: straight from the
+    database backends (no model instances), or from any backend's results."""
+    results = backend.search(query, queryset).annotate_score("_score")[:MAX_RESULTS]
+    if hasattr(results, "ranked_values"):
+        return results.ranked_values(fields)
+    return [
+        (item._score, *(getattr(item, name) for name in fields)) for item in results
+    ]
+
+
 def _run(backend, query, *, kinds, user, tag) -> list[Candidate]:
     """(relevance, kind, id) for one backend query over the chosen kinds. Only ids
-    and content types are loaded: the rows of the hits shown are fetched later."""
+    and content types are read: the rows of the hits shown are loaded later."""
     found = []
     page_kinds = [kind for kind in kinds if kind in PAGE_MODELS]
     if tag:
         page_kinds = [kind for kind in page_kinds if kind in TAGGED_KINDS]
     if page_kinds:
         kind_of = _kind_of_content_type()
-        queryset = _page_queryset(page_kinds, user=user, tag=tag).only(
-            "id", "content_type_id"
-        )
-        pages = backend.search(query, queryset)
-        for page in pages.annotate_score("_score")[:MAX_RESULTS]:
-            kind = kind_of.get(page.content_type_id)
+        pages = _page_queryset(page_kinds, user=user, tag=tag)
+        for score, pk, content_type_id in _ranked_values(
+            backend, query, pages, ("pk", "content_type_id")
+        ):
+            kind = kind_of.get(content_type_id)
             if kind:
-                found.append((_relevance(backend, page._score), kind, page.pk))
+                found.append((_relevance(backend, score), kind, pk))
     if "faq" in kinds:
-        queryset = _faq_queryset(user=user, tag=tag).only("id")
-        items = backend.search(query, queryset)
-        for item in items.annotate_score("_score")[:MAX_RESULTS]:
-            found.append((_relevance(backend, item._score), "faq", item.pk))
+        items = _faq_queryset(user=user, tag=tag)
+        for score, pk in _ranked_values(backend, query, items, ("pk",)):
+            found.append((_relevance(backend, score), "faq", pk))
     found.sort(key=lambda entry: -entry[0])
     return found
 
@@ -382,25 +405,62 @@ def _field_text(obj, name: str) -> str:
     return str(value or "")
 
 
+def _text_version(kind: str, row) -> str:
+    """Changes whenever the row's text can have changed: pages are republished,
+    FAQ items change with their page."""
+    page = row.page if kind == "faq" else row
+    published = page.last_published_at
+    return f"{page.latest_revision_id}-{published.timestamp() if published else 0}"
+
+
+def _snippet_texts(kind: str, rows) -> dict[int, str]:
+    """The plain text snippets are cut from, per row id: from the cache, else from
+    the rows' StreamField and text fields (one query for the rows not cached)."""
+    keys = {
+        row.pk: f"search:text:{kind}:{row.pk}:{_text_version(kind, row)}"
+        for row in rows
+    }
+    cached = cache.get_many(list(keys.values()))
+    texts = {pk: cached[key] for pk, key in keys.items() if key in cached}
+    missing = [pk for pk in keys if pk not in texts]
+    if missing:
+        fields = SNIPPET_FIELDS[kind]
+        model = apps.get_model(PAGE_MODELS.get(kind, "home.FaqItem"))
+        fresh = {}
+        for row in model.objects.filter(pk__in=missing).only("pk", *fields):
+            text = " ".join(_field_text(row, name) for name in fields)
+            texts[row.pk] = text
+            fresh[keys[row.pk]] = text
+        cache.set_many(fresh, timeout=SNIPPET_TEXT_CACHE_SECONDS)
+    return texts
+
+
 def _materialise(entries, plan: QueryPlan, request) -> list[SearchHit]:
     """Full hits for the ranked ``entries`` (score, kind, id) shown: one query per
-    page kind and one for FAQ items (with their page), for titles, URLs and
-    snippets."""
+    page kind and one for FAQ items (with their page) for titles and URLs; snippet
+    texts come from the cache or one more query per kind."""
     by_kind: dict[str, list[int]] = {}
     for _score, kind, pk in entries:
         by_kind.setdefault(kind, []).append(pk)
-    loaded = {}
+    loaded, texts = {}, {}
     for kind, ids in by_kind.items():
+        fields = SNIPPET_FIELDS[kind]
         if kind == "faq":
             rows = (
                 apps.get_model("home", "FaqItem")
                 .objects.filter(pk__in=ids)
                 .select_related("page")
+                .defer(*fields)
             )
         else:
-            rows = apps.get_model(PAGE_MODELS[kind]).objects.filter(pk__in=ids)
+            model = apps.get_model(PAGE_MODELS[kind])
+            rows = model.objects.filter(pk__in=ids).defer(*fields)
+        rows = list(rows)
         for row in rows:
             loaded[(kind, row.pk)] = row
+        texts.update(
+            {(kind, pk): text for pk, text in _snippet_texts(kind, rows).items()}
+        )
     labels, sections = kind_labels(), section_labels()
     terms = plan.highlight_terms
     hits = []
@@ -414,7 +474,6 @@ def _materialise(entries, plan: QueryPlan, request) -> list[SearchHit]:
         else:
             title = item.title
             url = item.get_url(request) or ""
-        text = " ".join(_field_text(item, name) for name in SNIPPET_FIELDS[kind])
         hits.append(
             SearchHit(
                 kind=kind,
@@ -423,7 +482,7 @@ def _materialise(entries, plan: QueryPlan, request) -> list[SearchHit]:
                 url=url,
                 section=sections[kind],
                 kind_label=labels[kind],
-                snippet=snippet(text, terms),
+                snippet=snippet(texts.get((kind, pk), ""), terms),
                 title_html=highlight(title, terms),
                 score=round(score, 4),
                 obj=item,
