@@ -61,7 +61,7 @@ def timed(function, runs: int) -> tuple[int, list[float]]:
 
 
 def measure(runs: int) -> tuple[dict, int]:
-    from datetime import timedelta
+    from datetime import datetime, timedelta
 
     from django.contrib.auth import get_user_model
     from django.test import Client
@@ -82,7 +82,12 @@ def measure(runs: int) -> tuple[dict, int]:
         .first()
     )
     since = timezone.localdate() - timedelta(days=90)
-    narrowed = visible.filter(trainer_id=trainer_id, submitted_at__date__gte=since)
+    narrowed = visible.filter(
+        trainer_id=trainer_id,
+        submitted_at__gte=timezone.make_aware(
+            datetime.combine(since, datetime.min.time())
+        ),
+    )
 
     def summary(submissions):
         def run():
@@ -101,7 +106,7 @@ def measure(runs: int) -> tuple[dict, int]:
     client = Client()
     client.force_login(admin)
     url = f"/admin/feedback/summary/{form.pk}/"
-    filtered_url = f"{url}?trainer={trainer_id}&submitted_at_after={since:%Y-%m-%d}"
+    filtered_url = f"{url}?trainer={trainer_id}&submitted_at_from={since:%Y-%m-%d}"
 
     def view(target):
         def run():

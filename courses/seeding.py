@@ -1,9 +1,11 @@
 """Builds the demo courses, organisations and demo users on top of the self-study
-content, the courses' quizzes and the demo learners' attempts at them. Idempotent;
-``reset_demo`` removes what seeding creates."""
+content, the courses' quizzes and the demo learners' attempts at them, and the demo
+feedback forms with a year of submissions. Idempotent; ``reset_demo`` removes what
+seeding creates."""
 
 import io
 import random
+import uuid
 from datetime import datetime, time, timedelta
 from decimal import Decimal
 
@@ -17,12 +19,17 @@ from wagtail.images import get_image_model
 from wagtail.models import Collection, Page, PageViewRestriction, Site
 
 from courses import demo_content as content
-from courses import demo_quizzes
+from courses import demo_feedback, demo_quizzes
 from courses.models import (
     AttemptGrant,
     Choice,
     CourseIndexPage,
     CoursePage,
+    FeedbackAnswer,
+    FeedbackForm,
+    FeedbackKind,
+    FeedbackQuestion,
+    FeedbackSubmission,
     LessonMaterial,
     LessonPage,
     Question,
@@ -30,6 +37,7 @@ from courses.models import (
     Quiz,
     QuizAnswer,
     QuizAttempt,
+    ReviewStatus,
 )
 from courses.models.quizzes import CHOICE_KINDS
 from courses.services.quizzes import (
@@ -40,7 +48,7 @@ from courses.services.quizzes import (
     quiz_grant_attempts,
 )
 from home import demo_content as home_content
-from home.models import ArticleVote, FaqCategory, ProductCategory
+from home.models import ArticlePage, ArticleVote, FaqCategory, ProductCategory
 from home.seeding import (
     SeedReport,
     child_by_slug,
@@ -470,6 +478,325 @@ def seed_quiz_attempts(quizzes, pages, users, learners, report: SeedReport) -> N
         report.add("quiz attempts")
 
 
+# -- feedback forms ------------------------------------------------------------------
+
+DEMO_TOKEN_NAMESPACE = uuid.UUID("5f3c2a4e-8d1b-4c7e-9a60-2b7d3e1f0c95")
+
+
+def create_feedback_form(spec: dict) -> FeedbackForm:
+    """A feedback form with its questions from a ``demo_feedback.FORMS`` spec."""
+    form = FeedbackForm(title=spec["title"], intro=spec["intro"], **spec["settings"])
+    form.full_clean()
+    form.save()
+    FeedbackQuestion.objects.bulk_create(
+        FeedbackQuestion(
+            form=form,
+            sort_order=order,
+            key=item["key"],
+            kind=item["kind"],
+            text=item["text"],
+            required=item.get("required", item["kind"] != FeedbackKind.SECTION),
+            options="\n".join(item.get("options", [])),
+        )
+        for order, item in enumerate(spec["questions"])
+    )
+    return form
+
+
+def seed_feedback_forms(report: SeedReport) -> dict[str, FeedbackForm]:
+    """The demo forms by key; an existing form (same title) is left as it is."""
+    specs = demo_feedback.FORMS
+    existing = {
+        form.title: form
+        for form in FeedbackForm.objects.filter(
+            title__in=[s["title"] for s in specs]
+        ).order_by("-pk")
+    }
+    forms = {}
+    for spec in specs:
+        form = existing.get(spec["title"])
+        if form is None:
+            form = create_feedback_form(spec)
+            report.add("feedback forms")
+            report.add("feedback questions", len(spec["questions"]))
+        forms[spec["key"]] = form
+    return forms
+
+
+def seed_demo_trainers(organisations, report: SeedReport) -> dict:
+    """Earlier trainers of the demo courses, named in older submissions; they cannot
+    sign in."""
+    user_model = get_user_model()
+    specs = demo_feedback.DEMO_TRAINERS
+    existing = {
+        user.username: user
+        for user in user_model.objects.filter(username__in=[s[0] for s in specs])
+    }
+    group = Group.objects.get(name=GROUP_NAMES[Role.TRAINER])
+    trainers = {}
+    for username, name in specs:
+        user = existing.get(username)
+        if user is None:
+            user = user_model(
+                username=username,
+                email=f"{username}@trainers.shifu.example.com",
+                first_name=name,
+            )
+            user.set_unusable_password()
+            user.save()
+            user.groups.add(group)
+            Profile.objects.create(
+                user=user, display_name=name, organisation=organisations.get("QM-TR")
+            )
+            report.add("users")
+        trainers[username] = user
+    return trainers
+
+
+def attach_feedback_forms(forms, pages, user, report: SeedReport) -> dict[str, list]:
+    """Put each demo form on its demo pages (a new published revision per page; a
+    page that already has a form keeps it). Returns the pages by form key."""
+    slugs = [
+        slug
+        for targets in demo_feedback.ATTACHMENTS.values()
+        for kind, slug in targets
+        if kind == "article"
+    ]
+    articles = {page.slug: page for page in ArticlePage.objects.filter(slug__in=slugs)}
+    attached: dict[str, list] = {}
+    for key, targets in demo_feedback.ATTACHMENTS.items():
+        form = forms[key]
+        for kind, slug in targets:
+            page = pages.get(slug) if kind == "course" else articles.get(slug)
+            if page is None:
+                continue
+            if page.feedback_form_id is None:
+                page.feedback_form = form
+                page.save_revision(user=user, log_action=False).publish(
+                    user=user, log_action=False
+                )
+                report.add("pages updated")
+            if page.feedback_form_id == form.pk:
+                attached.setdefault(key, []).append(page)
+    return attached
+
+
+def _clamp(value: float, low: int, high: int) -> int:
+    return max(low, min(high, round(value)))
+
+
+def feedback_answer_rows(
+    questions, *, rng, mood: float, on, answer_all: bool = False
+) -> list[FeedbackAnswer]:
+    """Plausible answers (unsaved rows, no submission yet) to the answerable
+    ``questions`` from a respondent whose overall satisfaction is ``mood`` (1-5),
+    following the storage rule of ``courses.models.feedback``. Optional open
+    questions are sometimes skipped, unless ``answer_all``."""
+    rows = []
+    for question in questions:
+        kind, key = question.kind, question.key
+
+        def row(number=0, *, int_value=None, text="", date=None, q=question):
+            return FeedbackAnswer(
+                question_id=q.pk,
+                question_key=q.key,
+                row=number,
+                int_value=int_value,
+                text_value=text,
+                date_value=date,
+            )
+
+        centre = mood + demo_feedback.ITEM_BIAS.get(key, 0)
+        if kind == FeedbackKind.LIKERT:
+            rows.append(row(int_value=_clamp(rng.gauss(centre, 0.65), 1, 5)))
+        elif kind == FeedbackKind.LIKERT_MATRIX:
+            for number in range(1, len(question.option_list) + 1):
+                value = _clamp(rng.gauss(centre - 0.1 * number, 0.7), 1, 5)
+                rows.append(row(number, int_value=value))
+        elif kind == FeedbackKind.RATING:
+            rows.append(
+                row(int_value=_clamp(rng.gauss((centre - 1) * 2.5, 1.2), 0, 10))
+            )
+        elif kind == FeedbackKind.YES_NO:
+            rows.append(row(int_value=int(rng.random() < (mood - 1.2) / 3.4)))
+        elif kind == FeedbackKind.SINGLE:
+            options = question.option_list
+            weights = [len(options) - i for i in range(len(options))]
+            number = rng.choices(range(1, len(options) + 1), weights=weights)[0]
+            rows.append(row(int_value=number, text=options[number - 1]))
+        elif kind == FeedbackKind.MULTIPLE:
+            options = question.option_list
+            picked = rng.sample(range(1, len(options) + 1), rng.randint(1, 3))
+            rows += [
+                row(number, int_value=number, text=options[number - 1])
+                for number in sorted(picked)
+            ]
+        elif kind in (FeedbackKind.SHORT_TEXT, FeedbackKind.LONG_TEXT):
+            rate = demo_feedback.TEXT_ANSWER_RATE.get(key, 0.45)
+            if answer_all or question.required or rng.random() < rate:
+                pool = demo_feedback.TEXT_POOLS.get(key, demo_feedback.SUGGESTIONS)
+                picked = rng.sample(pool, min(len(pool), rng.randint(1, 3)))
+                rows.append(row(text="；".join(picked)))
+        elif kind == FeedbackKind.DATE:
+            rows.append(row(date=on))
+    return rows
+
+
+def _review(submission, *, rng, unhappy: bool, users, now) -> None:
+    """Demo review state: recent submissions are mostly new; unhappy ones often need
+    a follow-up."""
+    age = (now - submission.submitted_at).days
+    draw = rng.random()
+    if age < 10 and draw < 0.8:
+        return
+    if unhappy and draw < 0.7:
+        status = ReviewStatus.FOLLOW_UP if age < 45 else ReviewStatus.RESOLVED
+    elif draw < 0.5:
+        status = ReviewStatus.REVIEWED
+    elif draw < 0.58:
+        status = ReviewStatus.FOLLOW_UP
+    elif draw < 0.66:
+        status = ReviewStatus.RESOLVED
+    else:
+        return
+    submission.review_status = status
+    submission.reviewed_by = users["admin"]
+    submission.reviewed_at = min(
+        submission.submitted_at + timedelta(hours=rng.randint(2, 72)), now
+    )
+    if status in (ReviewStatus.FOLLOW_UP, ReviewStatus.RESOLVED):
+        # Service opinions go to the training admin, course feedback to the trainer.
+        submission.assignee = (
+            users["admin"] if submission.course_id is None else users["trainer"]
+        )
+        submission.follow_up_note = rng.choice(demo_feedback.FOLLOW_UP_NOTES)
+
+
+def _respondents(users, learners_by_name):
+    """Demo people with an account, each with their organisation (or None)."""
+    people = [*learners_by_name.values(), users["customer"], users["staff"]]
+    return [
+        (person, getattr(person.profile, "organisation", None)) for person in people
+    ]
+
+
+def seed_feedback_submissions(
+    forms, attached, users, trainers, report: SeedReport
+) -> None:
+    """A year of demo submissions per form, drawn with a fixed seed per form and
+    bulk-created. Each has a deterministic token, so a second run skips what is
+    there."""
+    now = timezone.now()
+    learners = {
+        user.username: user
+        for user in get_user_model()
+        .objects.filter(username__in=[s[0] for s in demo_quizzes.DEMO_LEARNERS])
+        .select_related("profile__organisation")
+        .order_by("username")
+    }
+    people = _respondents(users, learners)
+    customers = list(
+        Organisation.objects.filter(kind=Organisation.Kind.CUSTOMER).order_by("code")
+    )
+    by_username = {**trainers, "trainer": users["trainer"]}
+    for key, total in demo_feedback.SUBMISSION_COUNTS.items():
+        form, targets = forms[key], attached.get(key, [])
+        if not targets:
+            continue
+        questions = [
+            q for q in form.questions.order_by("sort_order", "pk") if (q.is_answerable)
+        ]
+        tokens = [
+            uuid.uuid5(DEMO_TOKEN_NAMESPACE, f"{key}/{number}")
+            for number in range(total)
+        ]
+        have = set(
+            FeedbackSubmission.objects.filter(form=form, token__in=tokens).values_list(
+                "token", flat=True
+            )
+        )
+        if len(have) == total:
+            continue
+        rng = random.Random(f"demo-feedback/{key}")  # noqa: S311 - repeatable demo
+        sessions = {page.pk: sorted(rng.sample(range(2, 360), 14)) for page in targets}
+        once_taken = set()
+        submissions, answers = [], []
+        for token in tokens:
+            page = rng.choice(targets)
+            is_course = isinstance(page, CoursePage)
+            if is_course:
+                days_ago = rng.choice(sessions[page.pk]) - rng.choice([0, 0, 1])
+            else:
+                days_ago = rng.randint(0, 364)
+            submitted_at = now - timedelta(
+                days=days_ago, hours=rng.randint(0, 9), minutes=rng.randint(0, 59)
+            )
+            trainer = None
+            if is_course:
+                earlier, before = demo_feedback.EARLIER_TRAINERS.get(
+                    page.slug, (None, 0)
+                )
+                trainer = (
+                    by_username[earlier]
+                    if earlier and days_ago > before
+                    else page.trainer
+                )
+            mood = demo_feedback.TRAINER_MOOD.get(
+                trainer.username if trainer else "", demo_feedback.DEFAULT_MOOD
+            )
+            mood += (365 - days_ago) / 365 * 0.3 + rng.gauss(0, 0.45)
+            submission = FeedbackSubmission(
+                form=form,
+                page=page,
+                course=page if is_course else None,
+                trainer=trainer,
+                submitted_at=submitted_at,
+                token=token,
+            )
+            draw = rng.random()
+            person, organisation = rng.choice(people)
+            if draw < 0.35 and (page.pk, person.pk) not in once_taken:
+                once_taken.add((page.pk, person.pk))
+                submission.respondent = person
+                submission.respondent_name = person.profile.display_name
+                submission.once_key = person.pk if form.one_per_user else None
+            elif draw < 0.8 or not form.allow_anonymous:
+                submission.respondent_name = rng.choice(demo_feedback.WALK_IN_NAMES)
+                organisation = rng.choice(customers)
+            else:
+                organisation = None
+            if organisation is not None:
+                submission.organisation = organisation
+                submission.organisation_name = organisation.name
+            rows = feedback_answer_rows(
+                questions, rng=rng, mood=mood, on=timezone.localdate(submitted_at)
+            )
+            unhappy = mood < 3.3 or any(
+                r.question_key == "problem_solved" and r.int_value == 0 for r in rows
+            )
+            _review(submission, rng=rng, unhappy=unhappy, users=users, now=now)
+            if token not in have:
+                submissions.append(submission)
+                answers.append(rows)
+        FeedbackSubmission.objects.bulk_create(submissions, batch_size=500)
+        for submission, rows in zip(submissions, answers, strict=True):
+            for row in rows:
+                row.submission = submission
+        FeedbackAnswer.objects.bulk_create(
+            [row for rows in answers for row in rows], batch_size=1000
+        )
+        report.add("feedback submissions", len(submissions))
+
+
+def seed_feedback(pages, users, organisations, report: SeedReport) -> None:
+    """The four demo feedback forms, on their demo pages, with a year of generated
+    submissions."""
+    forms = seed_feedback_forms(report)
+    trainers = seed_demo_trainers(organisations, report)
+    attached = attach_feedback_forms(forms, pages, users["admin"], report)
+    seed_feedback_submissions(forms, attached, users, trainers, report)
+
+
 @transaction.atomic
 def seed_demo() -> SeedReport:
     """Build the whole demo site; running it again changes nothing."""
@@ -483,6 +810,7 @@ def seed_demo() -> SeedReport:
     quizzes = seed_quizzes(report)
     pages = seed_courses(home, documents, users, quizzes, report)
     seed_quiz_attempts(quizzes, pages, users, learners, report)
+    seed_feedback(pages, users, organisations, report)
     return report
 
 
@@ -499,6 +827,9 @@ def reset_demo() -> None:
     # Attempts protect their quiz; grants, answers and history go with them.
     QuizAttempt.objects.all().delete()
     Quiz.objects.all().delete()
+    # Submissions protect their form and their answers protect the questions.
+    FeedbackSubmission.objects.all().delete()
+    FeedbackForm.objects.all().delete()
     for child in site.root_page.get_children():
         child.delete()
     ArticleVote.objects.all().delete()
@@ -509,7 +840,10 @@ def reset_demo() -> None:
         collection.delete()
     FaqCategory.objects.all().delete()
     ProductCategory.objects.all().delete()
-    usernames = [u[0] for u in DEMO_USERS + demo_quizzes.DEMO_LEARNERS]
+    usernames = [
+        u[0]
+        for u in DEMO_USERS + demo_quizzes.DEMO_LEARNERS + demo_feedback.DEMO_TRAINERS
+    ]
     get_user_model().objects.filter(username__in=usernames).delete()
     Organisation.objects.filter(
         code__in=[spec["code"] for spec in home_content.ORGANISATIONS]

@@ -137,7 +137,7 @@ class QuizViewSet(SnippetViewSet):
         return with_quiz_counts(quizzes)
 
 
-class _ServiceOnlyViewSet(ModelViewSet):
+class ServiceOnlyViewSet(ModelViewSet):
     """A ModelViewSet without Wagtail's generic add/edit/delete/copy/history/usage
     views: their URL names are never handed to the views."""
 
@@ -157,7 +157,7 @@ class _ServiceOnlyViewSet(ModelViewSet):
         )
 
 
-class QuizResultsViewSet(_ServiceOnlyViewSet):
+class QuizResultsViewSet(ServiceOnlyViewSet):
     model = QuizAttempt
     name = "quiz_results"
     url_prefix = "quiz-results"
@@ -201,7 +201,7 @@ class QuizResultsViewSet(_ServiceOnlyViewSet):
         ]
 
 
-class GradingQueueViewSet(_ServiceOnlyViewSet):
+class GradingQueueViewSet(ServiceOnlyViewSet):
     model = QuizAnswer
     name = "quiz_grading"
     url_prefix = "quiz-grading"

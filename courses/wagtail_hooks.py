@@ -1,5 +1,6 @@
 """Wagtail hooks of the learning domain: registration only, the viewsets live in
-``viewsets.py`` and the views in ``admin_views``."""
+``viewsets.py`` and ``feedback_admin.viewsets``, the views in ``admin_views`` and
+``feedback_admin``."""
 
 from django.urls import include, path
 from wagtail import hooks
@@ -7,7 +8,19 @@ from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 
 from courses.admin_views import refuse_deleting_quizzes_with_attempts
-from courses.models import Quiz, QuizAnswer, QuizAttempt
+from courses.feedback_admin.views import refuse_deleting_forms_with_submissions
+from courses.feedback_admin.viewsets import (
+    FeedbackAdminGroup,
+    FeedbackFormPermissionPolicy,
+    FeedbackSubmissionPermissionPolicy,
+)
+from courses.models import (
+    FeedbackForm,
+    FeedbackSubmission,
+    Quiz,
+    QuizAnswer,
+    QuizAttempt,
+)
 from courses.viewsets import (
     QuizAdminGroup,
     QuizAnswerPermissionPolicy,
@@ -19,9 +32,15 @@ from courses.viewsets import (
 register_permission_policy(Quiz, QuizPermissionPolicy(Quiz))
 register_permission_policy(QuizAttempt, QuizAttemptPermissionPolicy(QuizAttempt))
 register_permission_policy(QuizAnswer, QuizAnswerPermissionPolicy(QuizAnswer))
+register_permission_policy(FeedbackForm, FeedbackFormPermissionPolicy(FeedbackForm))
+register_permission_policy(
+    FeedbackSubmission, FeedbackSubmissionPermissionPolicy(FeedbackSubmission)
+)
 register_snippet(QuizAdminGroup)
+register_snippet(FeedbackAdminGroup)
 
 hooks.register("before_delete_snippet", refuse_deleting_quizzes_with_attempts)
+hooks.register("before_delete_snippet", refuse_deleting_forms_with_submissions)
 
 
 @hooks.register("register_admin_urls")
@@ -34,3 +53,10 @@ def register_quiz_bank_urls():
             include((quiz_bank_urls.urlpatterns, "quiz_bank"), namespace="quiz_bank"),
         )
     ]
+
+
+@hooks.register("register_admin_urls")
+def register_feedback_summary_urls():
+    from courses.feedback_admin.summary import summary_urlpatterns
+
+    return [path("feedback/summary/", include(summary_urlpatterns))]

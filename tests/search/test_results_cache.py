@@ -26,8 +26,7 @@ def full_text_queries(query, *, user=None) -> int:
     with CaptureQueriesContext(connection) as captured:
         search(query, user=user or AnonymousUser(), limit=10)
     return sum(
-        "modelsearch" in q["sql"] or "indexentry" in q["sql"].lower()
-        for q in captured
+        "modelsearch" in q["sql"] or "indexentry" in q["sql"].lower() for q in captured
     )
 
 

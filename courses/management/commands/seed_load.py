@@ -1,9 +1,11 @@
 """``manage.py seed_load``: volume for benchmarks (many lessons, articles, FAQ items,
-learners, and ``--search-articles`` generated help articles for the search
-benchmark), built on top of the demo site. Re-running adds nothing already there."""
+learners, ``--search-articles`` generated help articles for the search benchmark and
+``--feedback`` submissions of 培训反馈单 for the feedback summary benchmark), built on
+top of the demo site. Re-running adds nothing already there."""
 
 import random
 import uuid
+from datetime import timedelta
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -15,7 +17,17 @@ from taggit.models import Tag
 from wagtail.models import Page
 from wagtail.search.backends import get_search_backends
 
-from courses.models import CourseIndexPage, CoursePage, LessonPage
+from courses import demo_feedback
+from courses.models import (
+    CourseIndexPage,
+    CoursePage,
+    FeedbackAnswer,
+    FeedbackForm,
+    FeedbackSubmission,
+    LessonPage,
+    ReviewStatus,
+)
+from courses.seeding import create_feedback_form, feedback_answer_rows
 from home.models import (
     ArticlePage,
     ArticlePageTag,
@@ -26,7 +38,7 @@ from home.models import (
     ProductCategory,
 )
 from home.seeding import child_by_slug, publish_child
-from portal.accounts.models import Profile
+from portal.accounts.models import Organisation, Profile
 from portal.accounts.roles import GROUP_NAMES, Role
 
 LOAD_BODY = [
@@ -260,6 +272,88 @@ def bulk_search_articles(help_centre: Page, count: int, stdout) -> int:
     return len(created)
 
 
+LOAD_RESPONDENT = "性能测试学员"  # marks generated submissions (counted on re-runs)
+FEEDBACK_BATCH = 2000
+
+
+def bulk_feedback(course: Page, count: int, stdout) -> int:
+    """Submissions of 培训反馈单 up to ``count`` generated ones, every question
+    answered, spread over the last year, the demo courses carrying the form, the
+    trainers and the customer organisations; bulk-created in batches."""
+    spec = demo_feedback.FORMS[0]
+    form = FeedbackForm.objects.filter(title=spec["title"]).order_by("pk").first()
+    if form is None:
+        form = create_feedback_form(spec)
+    if course.feedback_form_id is None:
+        course.feedback_form = form
+        course.save_revision().publish()
+    made = FeedbackSubmission.objects.filter(
+        form=form, respondent_name=LOAD_RESPONDENT
+    ).count()
+    if made >= count:
+        return 0
+    pages = list(CoursePage.objects.filter(feedback_form=form).order_by("pk"))
+    trainers = list(
+        get_user_model()
+        .objects.filter(groups__name=GROUP_NAMES[Role.TRAINER])
+        .order_by("pk")[:5]
+    )
+    organisations = list(
+        Organisation.objects.filter(kind=Organisation.Kind.CUSTOMER).order_by("pk")
+    ) or [None]
+    questions = [q for q in form.questions.order_by("sort_order") if q.is_answerable]
+    statuses = [ReviewStatus.NEW] * 5 + [
+        ReviewStatus.REVIEWED,
+        ReviewStatus.REVIEWED,
+        ReviewStatus.FOLLOW_UP,
+        ReviewStatus.RESOLVED,
+    ]
+    rng = random.Random(made)  # noqa: S311 - repeatable fake volume
+    now = timezone.now()
+    for start in range(made, count, FEEDBACK_BATCH):
+        submissions, answers = [], []
+        for _number in range(start, min(count, start + FEEDBACK_BATCH)):
+            page = rng.choice(pages)
+            organisation = rng.choice(organisations)
+            submitted_at = now - timedelta(seconds=rng.randint(0, 365 * 86400))
+            submissions.append(
+                FeedbackSubmission(
+                    form=form,
+                    page_id=page.pk,
+                    course_id=page.pk,
+                    trainer=rng.choice(trainers) if trainers else None,
+                    respondent_name=LOAD_RESPONDENT,
+                    organisation=organisation,
+                    organisation_name=organisation.name if organisation else "",
+                    submitted_at=submitted_at,
+                    token=uuid.UUID(int=rng.getrandbits(128), version=4),
+                    review_status=rng.choice(statuses),
+                )
+            )
+            answers.append(
+                feedback_answer_rows(
+                    questions,
+                    rng=rng,
+                    mood=rng.gauss(4.0, 0.5),
+                    on=submitted_at.date(),
+                    answer_all=True,
+                )
+            )
+        FeedbackSubmission.objects.bulk_create(submissions)
+        for submission, rows in zip(submissions, answers, strict=True):
+            for row in rows:
+                row.submission_id = submission.pk
+        FeedbackAnswer.objects.bulk_create(
+            [row for rows in answers for row in rows], batch_size=5000
+        )
+        stdout.write(f"  {start + len(submissions)} of {count} feedback submissions")
+    # Fresh statistics on both databases: without them SQLite's planner reads every
+    # answer of the form through the question index even for a narrow filter.
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    return count - made
+
+
 class Command(BaseCommand):
     help = (
         "Add benchmark volume: --lessons, --articles, --faq items, --learners and "
@@ -277,10 +371,25 @@ class Command(BaseCommand):
             default=0,
             help="Total number of generated help articles for the search benchmark.",
         )
+        parser.add_argument(
+            "--feedback",
+            type=int,
+            default=0,
+            help="Total number of generated 培训反馈单 submissions (every question "
+            "answered) for the feedback summary benchmark.",
+        )
 
     @transaction.atomic
     def handle(
-        self, *args, lessons, articles, faq, learners, search_articles, **options
+        self,
+        *args,
+        lessons,
+        articles,
+        faq,
+        learners,
+        search_articles,
+        feedback,
+        **options,
     ):
         index = CourseIndexPage.objects.first()
         course = child_by_slug(index, CoursePage, "load-test-course")
@@ -357,6 +466,9 @@ class Command(BaseCommand):
             ]
         )
         customers.user_set.add(*created)
+        if feedback:
+            made = bulk_feedback(course, feedback, self.stdout)
+            self.stdout.write(f"Created {made} feedback submissions.")
         self.stdout.write(
             f"Load ready: {LessonPage.objects.child_of(course).count()} lessons, "
             f"{ArticlePage.objects.count()} articles, "

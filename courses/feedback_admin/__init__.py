@@ -1,0 +1,5 @@
+"""The Wagtail admin of feedback forms: the form snippet, the submission listing,
+detail, exports and review workflow, and the follow-up list. ``viewsets`` defines
+what ``courses.wagtail_hooks`` registers; ``views`` and ``forms`` hold the views and
+forms, ``filters`` the listing filters, ``review`` the workflow's writes. The summary
+views (``summary``) are mounted under /admin/feedback/summary/."""

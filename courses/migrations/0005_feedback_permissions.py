@@ -1,0 +1,45 @@
+"""Trainers write feedback forms and read the submissions of their pages; training
+admins also delete forms, review submissions (follow-up workflow) and delete them."""
+
+from django.contrib.auth.management import create_permissions
+from django.db import migrations
+
+TRAINER = [
+    ("courses", "add_feedbackform"),
+    ("courses", "change_feedbackform"),
+    ("courses", "view_feedbackform"),
+    ("courses", "view_feedbacksubmission"),
+]
+TRAINING_ADMIN = TRAINER + [
+    ("courses", "delete_feedbackform"),
+    ("courses", "change_feedbacksubmission"),
+    ("courses", "delete_feedbacksubmission"),
+]
+
+
+def grant(apps, schema_editor):
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, apps=apps, verbosity=0)
+        app_config.models_module = None
+    Group = apps.get_model("auth.Group")
+    Permission = apps.get_model("auth.Permission")
+    for name, perms in (("讲师", TRAINER), ("培训管理员", TRAINING_ADMIN)):
+        group = Group.objects.filter(name=name).first()
+        if group is None:
+            continue
+        group.permissions.add(
+            *Permission.objects.filter(
+                content_type__app_label="courses",
+                codename__in=[codename for _, codename in perms],
+            )
+        )
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("courses", "0004_feedback"),
+        ("accounts", "0002_roles_and_review_workflow"),
+    ]
+
+    operations = [migrations.RunPython(grant, migrations.RunPython.noop)]
