@@ -108,9 +108,9 @@ def summary_sections(summary: FormSummary, answers) -> list[tuple[str, list, lis
         ),
         (_("月度趋势"), [_("题目标识"), _("题目"), *months], trend),
     ]
-    for title, comparison in (
-        (_("讲师对比"), summary.by_trainer),
-        (_("课程对比"), summary.by_course),
+    for title, heading, comparison in (
+        (_("讲师对比"), _("讲师"), summary.by_trainer),
+        (_("课程对比"), _("课程"), summary.by_course),
     ):
         rows = [
             [row.name, column.item.item_key, column.item.label, cell.count]
@@ -122,7 +122,7 @@ def summary_sections(summary: FormSummary, answers) -> list[tuple[str, list, lis
         sections.append(
             (
                 title,
-                [title[:2], _("题目标识"), _("题目"), _("回答数"), _("平均分")],
+                [heading, _("题目标识"), _("题目"), _("回答数"), _("平均分")],
                 rows,
             )
         )
