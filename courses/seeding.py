@@ -665,10 +665,8 @@ def _review(submission, *, rng, unhappy: bool, users, now) -> None:
         submission.submitted_at + timedelta(hours=rng.randint(2, 72)), now
     )
     if status in (ReviewStatus.FOLLOW_UP, ReviewStatus.RESOLVED):
-        # Service opinions go to the training admin, course feedback to the trainer.
-        submission.assignee = (
-            users["admin"] if submission.course_id is None else users["trainer"]
-        )
+        # Follow-ups go to the training admin, who may record the outcome.
+        submission.assignee = users["admin"]
         submission.follow_up_note = rng.choice(demo_feedback.FOLLOW_UP_NOTES)
 
 

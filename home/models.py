@@ -28,9 +28,9 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 from wagtail.url_routing import RouteResult
 
-from courses.models.feedback import WithFeedbackForm
 from home.audiences import visible_pages
 from home.blocks import ContentStreamBlock, table_of_contents
+from home.mixins import WithFeedbackForm
 from home.search.index import (
     TITLE_BOOST,
     SegmentedAutocompleteField,
@@ -148,12 +148,15 @@ class HomePage(Page):
         return context
 
 
-class HelpCentrePage(Page):
+class HelpCentrePage(WithFeedbackForm, Page):
     """帮助中心: the index of help articles, filterable by product category."""
 
     intro = RichTextField(_("简介"), blank=True, features=["bold", "italic", "link"])
 
-    content_panels = Page.content_panels + [FieldPanel("intro")]
+    content_panels = Page.content_panels + [
+        FieldPanel("intro"),
+        *WithFeedbackForm.feedback_panels,
+    ]
     api_fields = [APIField("intro")]
     parent_page_types = ["home.HomePage"]
     subpage_types = ["home.ArticlePage"]
@@ -299,7 +302,7 @@ class ArticleVote(models.Model):
         return f"{self.article_id}:{self.voter_key}:{self.helpful}"
 
 
-class FaqPage(Page):
+class FaqPage(WithFeedbackForm, Page):
     """常见问题: FAQ items grouped by category; each item has its own anchor link."""
 
     intro = RichTextField(_("简介"), blank=True, features=["bold", "italic", "link"])
@@ -307,6 +310,7 @@ class FaqPage(Page):
     content_panels = Page.content_panels + [
         FieldPanel("intro"),
         InlinePanel("faq_items", label=_("问题")),
+        *WithFeedbackForm.feedback_panels,
     ]
     search_fields = Page.search_fields + [index.SearchField("intro")]
     api_fields = [APIField("intro"), APIField("faq_items")]
@@ -399,7 +403,7 @@ class FaqItem(index.Indexed, Orderable, ClusterableModel):
         return self.category.name
 
 
-class HandbookPage(RoutablePageMixin, Page):
+class HandbookPage(RoutablePageMixin, WithFeedbackForm, Page):
     """培训手册: a handbook whose chapters are child pages, nested to any depth.
 
     Offers a generated table of contents and ``print/``, the whole handbook on one page.
@@ -407,7 +411,10 @@ class HandbookPage(RoutablePageMixin, Page):
 
     intro = RichTextField(_("简介"), blank=True, features=["bold", "italic", "link"])
 
-    content_panels = Page.content_panels + [FieldPanel("intro")]
+    content_panels = Page.content_panels + [
+        FieldPanel("intro"),
+        *WithFeedbackForm.feedback_panels,
+    ]
     search_fields = Page.search_fields + [index.SearchField("intro")]
     api_fields = [APIField("intro")]
     parent_page_types = ["home.HomePage"]
@@ -470,7 +477,7 @@ class HandbookChapterPage(WithFeedbackForm, Page):
         return context
 
 
-class DownloadsPage(Page):
+class DownloadsPage(WithFeedbackForm, Page):
     """资料下载: Wagtail documents grouped by collection, with size and type.
 
     Documents in collections with a privacy restriction are listed only to people who
@@ -479,7 +486,10 @@ class DownloadsPage(Page):
 
     intro = RichTextField(_("简介"), blank=True, features=["bold", "italic", "link"])
 
-    content_panels = Page.content_panels + [FieldPanel("intro")]
+    content_panels = Page.content_panels + [
+        FieldPanel("intro"),
+        *WithFeedbackForm.feedback_panels,
+    ]
     api_fields = [APIField("intro")]
     parent_page_types = ["home.HomePage"]
     subpage_types = []

@@ -10,7 +10,7 @@ from django.forms.formsets import DELETION_FIELD_NAME
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
-from wagtail.admin.panels import InlinePanel, ObjectList
+from wagtail.admin.panels import FieldPanel, InlinePanel, ObjectList, PanelGroup
 from wagtail.admin.panels.base import get_form_for_model
 
 from courses.feedback_admin.filters import PersonChoiceField
@@ -18,10 +18,15 @@ from courses.models.feedback import (
     OPTION_KINDS,
     FeedbackAnswer,
     FeedbackForm,
+    FeedbackKind,
     split_lines,
 )
 from courses.selectors.feedback import follow_up_assignees
 from courses.services.feedback_review import NOTE_MAX_LENGTH
+
+# Who may route submissions by e-mail: notify_emails receives every submission of
+# every page using the form, so only training admins (and superusers) may set it.
+NOTIFY_EMAILS_PERMISSION = "courses.delete_feedbackform"
 
 
 def new_question_key() -> str:
@@ -65,8 +70,23 @@ class FeedbackFormAdminForm(WagtailAdminModelForm):
     - two questions with the same key in one form;
     - deleting a question that already has answers (FeedbackAnswer.question is
       PROTECT), or changing the key or type of such a question (its answers were
-      stored and are summarised under them).
+      stored and are summarised under them);
+    - changing the statements of an answered Likert matrix other than appending:
+      its answers are stored by statement number.
+
+    ``notify_emails`` is only for training admins (``NOTIFY_EMAILS_PERMISSION``):
+    the panel hides it from others, and the form drops the field again for them
+    (whatever the panels say), so a posted value never reaches the model.
     """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self._may_set_notify_emails():
+            self.fields.pop("notify_emails", None)
+
+    def _may_set_notify_emails(self) -> bool:
+        user = getattr(self, "for_user", None)
+        return user is None or user.has_perm(NOTIFY_EMAILS_PERMISSION)
 
     def is_valid(self):
         # The questions are checked first: a duplicate key flagged here keeps
@@ -117,6 +137,9 @@ class FeedbackFormAdminForm(WagtailAdminModelForm):
                         field_name,
                         _("这道题已有答卷作答，不能修改%(label)s。") % {"label": label},
                     )
+            if not self._statements_kept(form):
+                sound = False
+                form.add_error("options", _("这道题已有答卷作答，只能在末尾添加陈述。"))
 
         seen: dict[str, list] = {}
         for form in live:
@@ -134,6 +157,19 @@ class FeedbackFormAdminForm(WagtailAdminModelForm):
                     % {"key": key},
                 )
         return sound
+
+    @staticmethod
+    def _statements_kept(form) -> bool:
+        """Whether an answered Likert matrix keeps its statements (answers are
+        stored by statement number): existing lines unchanged and in order, new
+        ones only after them."""
+        if form.initial.get("kind") != FeedbackKind.LIKERT_MATRIX:
+            return True
+        if "options" not in form.fields or "options" not in form.cleaned_data:
+            return True
+        before = split_lines(form.initial.get("options"))
+        after = split_lines(form.cleaned_data["options"])
+        return after[: len(before)] == before
 
     @staticmethod
     def _answer_counts(question_ids) -> dict[int, int]:
@@ -165,15 +201,26 @@ class FeedbackQuestionsPanel(InlinePanel):
         return options
 
 
+def _admin_panel(panel):
+    """``panel`` as the editor shows it: the questions panel above, and
+    ``notify_emails`` only for holders of ``NOTIFY_EMAILS_PERMISSION``."""
+    if isinstance(panel, InlinePanel) and panel.relation_name == "questions":
+        return FeedbackQuestionsPanel(**panel.clone_kwargs())
+    if isinstance(panel, FieldPanel) and panel.field_name == "notify_emails":
+        return type(panel)(
+            **{**panel.clone_kwargs(), "permission": NOTIFY_EMAILS_PERMISSION}
+        )
+    if isinstance(panel, PanelGroup):
+        kwargs = panel.clone_kwargs()
+        kwargs["children"] = [_admin_panel(child) for child in panel.children]
+        return type(panel)(**kwargs)
+    return panel
+
+
 def feedback_form_edit_handler() -> ObjectList:
-    """The model's panels, with the questions panel above and the checks of
-    ``FeedbackFormAdminForm``."""
-    panels = [
-        FeedbackQuestionsPanel(**panel.clone_kwargs())
-        if isinstance(panel, InlinePanel) and panel.relation_name == "questions"
-        else panel
-        for panel in FeedbackForm.panels
-    ]
+    """The model's panels, with the questions panel above, ``notify_emails``
+    restricted to training admins, and the checks of ``FeedbackFormAdminForm``."""
+    panels = [_admin_panel(panel) for panel in FeedbackForm.panels]
     return ObjectList(panels, base_form_class=FeedbackFormAdminForm)
 
 
@@ -185,10 +232,10 @@ class FollowUpForm(forms.Form):
         label=_("跟进人"),
         queryset=None,
         empty_label=_("请选择"),
-        help_text=_("培训管理员或讲师"),
+        help_text=_("培训管理员"),
         error_messages={
             "required": _("请选择跟进人。"),
-            "invalid_choice": _("跟进人必须是培训管理员或讲师。"),
+            "invalid_choice": _("跟进人必须是培训管理员。"),
         },
     )
     note = forms.CharField(

@@ -36,6 +36,7 @@ from courses.feedback_admin.summary_export import (
     write_csv,
     write_xlsx,
 )
+from courses.feedback_forms import CONTROL_CHARACTERS
 from courses.models.feedback import FeedbackSubmission
 from courses.models.pages import CoursePage
 from courses.selectors.feedback import forms_visible_to, submissions_visible_to
@@ -46,6 +47,7 @@ from courses.selectors.feedback_summary import (
 )
 
 ANSWERS_PER_PAGE = 20
+SEARCH_MAX_LENGTH = 100
 SEARCH_PARAM = "answers_q"
 QUESTION_PARAM = "answers_question"
 
@@ -135,12 +137,22 @@ class SummaryMixin:
 
     @cached_property
     def search(self) -> str:
-        return self.request.GET.get(SEARCH_PARAM, "").strip()[:100]
+        """The open-answer search without control characters (PostgreSQL refuses a
+        NUL byte in a query), at most 100 characters."""
+        value = self.request.GET.get(SEARCH_PARAM, "")
+        return CONTROL_CHARACTERS.sub("", value).strip()[:SEARCH_MAX_LENGTH]
 
     @cached_property
     def text_question_id(self) -> int | None:
+        """The id of one of this form's text questions, else None: a crafted value
+        ("²", 23 digits) is ignored instead of failing in int() or the database."""
         value = self.request.GET.get(QUESTION_PARAM, "")
-        return int(value) if value.isdigit() else None
+        if not (value.isascii() and value.isdigit() and len(value) <= 18):
+            return None
+        pk = int(value)
+        if any(q.pk == pk for q in self.summary.text_questions):
+            return pk
+        return None
 
     def answers(self):
         return text_answers(

@@ -164,9 +164,11 @@ def xlsx_cell(sheet, value):
     control characters XML cannot hold."""
     if isinstance(value, Decimal):
         value = float(value)
+    if isinstance(value, str):
+        # Cleaned before the cell exists: openpyxl refuses such text on creation.
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
     cell = WriteOnlyCell(sheet, value=value)
     if isinstance(value, str):
-        cell.value = ILLEGAL_CHARACTERS_RE.sub("", value)
         cell.data_type = "s"
     return cell
 

@@ -383,22 +383,3 @@ class FeedbackAnswer(models.Model):
 
     def __str__(self):
         return f"{self.question_key}[{self.row}]"
-
-
-class WithFeedbackForm(models.Model):
-    """Lets a page carry a feedback form (the same form may serve many pages)."""
-
-    feedback_form = models.ForeignKey(
-        FeedbackForm,
-        verbose_name=_("反馈表"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        help_text=_("读者可在页面上填写的反馈表或意见单"),
-    )
-
-    feedback_panels = [FieldPanel("feedback_form")]
-
-    class Meta:
-        abstract = True

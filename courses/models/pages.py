@@ -20,8 +20,8 @@ from wagtail.images.api.fields import ImageRenditionField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
-from courses.models.feedback import WithFeedbackForm
 from home.blocks import ContentStreamBlock, table_of_contents
+from home.mixins import WithFeedbackForm
 from home.search.index import SegmentedSearchField, segmented_page_search_fields
 
 
@@ -38,12 +38,15 @@ class Level(models.TextChoices):
     ELITE = "elite", _("精英计划")
 
 
-class CourseIndexPage(Page):
+class CourseIndexPage(WithFeedbackForm, Page):
     """在线课程: the catalogue, filterable by audience, level and tag."""
 
     intro = RichTextField(_("简介"), blank=True, features=["bold", "italic", "link"])
 
-    content_panels = Page.content_panels + [FieldPanel("intro")]
+    content_panels = Page.content_panels + [
+        FieldPanel("intro"),
+        *WithFeedbackForm.feedback_panels,
+    ]
     api_fields = [APIField("intro")]
     parent_page_types = ["home.HomePage"]
     subpage_types = ["courses.CoursePage"]

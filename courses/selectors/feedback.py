@@ -14,7 +14,7 @@ these; the summary views do too):
 """
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from django.apps import apps
@@ -43,14 +43,13 @@ from courses.models.feedback import (
     FeedbackQuestion,
     FeedbackSubmission,
     ReviewStatus,
-    WithFeedbackForm,
 )
 from courses.selectors.quiz_results import (
     TRAINING_ADMIN_GROUP,
     is_training_admin,
     learner_name,
 )
-from portal.accounts.roles import GROUP_NAMES, Role
+from home.mixins import WithFeedbackForm
 
 __all__ = [
     "AnswerColumn",
@@ -156,13 +155,12 @@ def forms_visible_to(user) -> QuerySet:
 
 
 def follow_up_assignees() -> QuerySet:
-    """Who a follow-up can be assigned to: active training admins, trainers and
-    superusers."""
-    names = [TRAINING_ADMIN_GROUP, GROUP_NAMES[Role.TRAINER]]
+    """Who a follow-up can be assigned to: active training admins and superusers,
+    who may record the outcome (trainers only view submissions)."""
     return (
         get_user_model()
         .objects.filter(is_active=True)
-        .filter(Q(is_superuser=True) | Q(groups__name__in=names))
+        .filter(Q(is_superuser=True) | Q(groups__name=TRAINING_ADMIN_GROUP))
         .distinct()
         .select_related("profile")
         .order_by("username")
@@ -409,53 +407,58 @@ def answer_rows(*, submission: FeedbackSubmission) -> list[AnswerRow]:
 
 @dataclass(frozen=True)
 class AnswerColumn:
-    """One export column: a question (by key), or one statement of a matrix."""
+    """One export column: a question (by key and kind), or one statement of a
+    matrix; ``question_ids`` are the questions of the exported forms it gathers."""
 
     field: str
     key: str
     row: int | None
     kind: str
     heading: str
+    question_ids: frozenset[int] = frozenset()
 
 
 def answer_columns(form_ids) -> list[AnswerColumn]:
     """Export columns for submissions of ``form_ids`` (one query): questions in form
-    order, merged by key across forms (the same key is the same question); a Likert
-    matrix gets one column per statement."""
+    order, merged across forms by key and kind (the same key and kind is the same
+    question; the same key with another kind gets its own column, as the summary
+    pools them); a Likert matrix gets one column per statement."""
     form_ids = sorted(set(form_ids))
     if not form_ids:
         return []
-    columns: dict[tuple[str, int | None], AnswerColumn] = {}
+    columns: dict[tuple[str, str, int | None], AnswerColumn] = {}
+    question_ids: dict[tuple[str, str, int | None], set[int]] = defaultdict(set)
     questions = (
         FeedbackQuestion.objects.filter(form_id__in=form_ids)
         .exclude(kind=FeedbackKind.SECTION)
         .order_by("form__title", "form_id", "sort_order", "pk")
     )
     for question in questions:
-        if question.kind == FeedbackKind.LIKERT_MATRIX:
-            for row, statement in enumerate(question.option_list, start=1):
-                columns.setdefault(
-                    (question.key, row),
-                    AnswerColumn(
-                        field=f"answer:{question.key}:{row}",
-                        key=question.key,
-                        row=row,
-                        kind=question.kind,
-                        heading=f"{question.text}：{statement}",
-                    ),
-                )
+        key, kind = question.key, question.kind
+        if kind == FeedbackKind.LIKERT_MATRIX:
+            cells = [
+                (row, f"{question.text}：{statement}")
+                for row, statement in enumerate(question.option_list, start=1)
+            ]
         else:
+            cells = [(None, question.text)]
+        for row, heading in cells:
+            ident = (key, kind, row)
+            question_ids[ident].add(question.pk)
             columns.setdefault(
-                (question.key, None),
+                ident,
                 AnswerColumn(
-                    field=f"answer:{question.key}",
-                    key=question.key,
-                    row=None,
-                    kind=question.kind,
-                    heading=question.text,
+                    field=f"answer:{key}:{kind}" + ("" if row is None else f":{row}"),
+                    key=key,
+                    row=row,
+                    kind=kind,
+                    heading=heading,
                 ),
             )
-    return list(columns.values())
+    return [
+        replace(column, question_ids=frozenset(question_ids[ident]))
+        for ident, column in columns.items()
+    ]
 
 
 def export_values(
@@ -468,9 +471,12 @@ def export_values(
         by_key[answer.question_key].append(answer)
     values: dict[str, object] = {}
     for column in columns:
-        answers = by_key.get(column.key, [])
-        if column.row is not None:
-            answers = [answer for answer in answers if answer.row == column.row]
+        answers = [
+            answer
+            for answer in by_key.get(column.key, [])
+            if answer.question_id in column.question_ids
+            and (column.row is None or answer.row == column.row)
+        ]
         values[column.field] = _cell(column.kind, answers)
     return values
 

@@ -6,7 +6,8 @@ and stores a submission with its typed answer rows (storage rule in
 ``courses.models.feedback``) in one transaction. The database has the last word under
 concurrent requests: the per-form token makes a double click or a replayed POST return
 the first submission, and ``once_key`` keeps one submission per user and page when
-the form says so.
+the form says so (``form_state`` also counts a user's earlier submissions stored
+before one-per-user was switched on, which have no ``once_key``).
 
 Answers arrive as the respondent form's ``cleaned_data``: one key per question
 (``answer_field_name``), a Likert matrix one key per statement; values are ints for
@@ -140,10 +141,12 @@ def form_state(
         return FormState.CLOSED
     if not user.is_authenticated:
         return FormState.OPEN if form.allow_anonymous else FormState.LOGIN_REQUIRED
+    # By respondent, not once_key: submissions stored before the editor turned
+    # one_per_user on have no once_key but still count.
     if (
         form.one_per_user
         and FeedbackSubmission.objects.filter(
-            form=form, page=page, once_key=user.pk
+            form=form, page=page, respondent=user
         ).exists()
     ):
         return FormState.ALREADY_SUBMITTED

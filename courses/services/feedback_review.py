@@ -62,7 +62,7 @@ def feedback_submission_mark_reviewed(
 def feedback_submission_follow_up(
     *, submission: FeedbackSubmission, assignee, note: str, by, now=None
 ) -> FeedbackSubmission:
-    """Mark as needing follow-up by ``assignee`` (a training admin or trainer)."""
+    """Mark as needing follow-up by ``assignee`` (a training admin or superuser)."""
     note = (note or "").strip()
     if not note:
         raise FeedbackReviewError(_("请填写需要跟进的事项。"))
@@ -71,7 +71,7 @@ def feedback_submission_follow_up(
             _("跟进说明最多 %(limit)s 字。") % {"limit": NOTE_MAX_LENGTH}
         )
     if assignee is None or not follow_up_assignees().filter(pk=assignee.pk).exists():
-        raise FeedbackReviewError(_("跟进人必须是培训管理员或讲师。"))
+        raise FeedbackReviewError(_("跟进人必须是培训管理员。"))
     current = _locked(submission)
     if (
         current.review_status == ReviewStatus.FOLLOW_UP

@@ -4,6 +4,7 @@ chosen options of a multiple-choice question in one cell), formula-safe: text th
 a spreadsheet would run as a formula stays literal text in XLSX and is neutralised
 with a leading ' in CSV."""
 
+import codecs
 import csv
 import io
 from datetime import date, datetime
@@ -11,13 +12,14 @@ from datetime import date, datetime
 import openpyxl
 import pytest
 
-from courses.models import ReviewStatus
+from courses.models import FeedbackKind, ReviewStatus
 from tests.courses.feedback.conftest import (
     NASTY,
     SCRIPT,
     SUBMISSIONS,
     aware,
     full_answers,
+    make_form,
     make_submission,
 )
 
@@ -87,7 +89,7 @@ def csv_rows(client, **params):
     response = client.get(SUBMISSIONS, {**params, "export": "csv"})
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
-    text = b"".join(response.streaming_content).decode("utf-8")
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
     reader = csv.DictReader(io.StringIO(text))
     return reader.fieldnames, {int(row["编号"]): row for row in reader}
 
@@ -203,3 +205,72 @@ def test_export_follows_review_status_filter(client_for, admin_user, fb_data):
         review_status=ReviewStatus.FOLLOW_UP,
     )
     assert set(rows) == {fb_data["c"].pk}
+
+
+def test_csv_starts_with_the_utf8_bom(client_for, admin_user, fb_data):
+    """Excel on a Chinese Windows reads a CSV without BOM in the local code page."""
+    response = client_for(admin_user).get(
+        SUBMISSIONS, {"form": fb_data["a"].form_id, "export": "csv"}
+    )
+    content = b"".join(response.streaming_content)
+    assert content.startswith(codecs.BOM_UTF8)
+    assert content[len(codecs.BOM_UTF8) :].decode("utf-8").startswith("编号,")
+    assert content.count(codecs.BOM_UTF8) == 1
+
+
+def test_question_texts_in_headings_are_formula_safe(
+    client_for, admin_user, fb_data, fb_forms
+):
+    """A question text is typed by a form author: as a heading it stays text in
+    XLSX and is neutralised in CSV; characters XML cannot hold are dropped."""
+    questions = fb_forms["service"].questions
+    questions.filter(key="comment").update(text=NASTY["hyperlink"])
+    questions.filter(key="solved").update(text="问题\x0b是否已解决")
+    client = client_for(admin_user)
+    response = client.get(
+        SUBMISSIONS, {"form": fb_forms["service"].pk, "export": "xlsx"}
+    )
+    assert response.status_code == 200
+    book = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    header = {cell.value: cell for cell in next(book.active.iter_rows())}
+    assert header[NASTY["hyperlink"]].data_type == "s"
+    assert all(cell.data_type == "s" for cell in header.values())
+    assert "问题是否已解决" in header
+    fieldnames, rows = csv_rows(client, form=fb_forms["service"].pk)
+    assert "'" + NASTY["hyperlink"] in fieldnames
+    assert NASTY["hyperlink"] not in fieldnames
+    assert "问题是否已解决" in fieldnames
+    assert rows[fb_data["d"].pk]["'" + NASTY["hyperlink"]] == "服务乙很及时。"
+
+
+def test_same_key_with_another_kind_gets_its_own_column(
+    client_for, admin_user, fb_data, fb_tree
+):
+    """ "solved" is yes/no on the training and service forms but a text on this
+    one: two columns, each formatted by its own kind."""
+    other = make_form(
+        "回访记录（测试）",
+        [("solved", FeedbackKind.SHORT_TEXT, "问题解决情况说明", "")],
+    )
+    e = make_submission(
+        other,
+        fb_tree["course_b"],
+        when=aware(2026, 4, 6, 9, 0),
+        answers={"solved": "部分解决"},
+    )
+    course = fb_tree["course_b"].pk
+    for headings, rows in (
+        xlsx(client_for(admin_user), course=course),
+        csv_rows(client_for(admin_user), course=course),
+    ):
+        assert headings.count("问题是否已解决") == 1
+        assert headings.count("问题解决情况说明") == 1
+        values = {
+            pk: {name: getattr(cell, "value", cell) or "" for name, cell in row.items()}
+            for pk, row in rows.items()
+        }
+        assert values[e.pk]["问题解决情况说明"] == "部分解决"
+        assert values[e.pk]["问题是否已解决"] == ""
+        assert values[fb_data["d"].pk]["问题是否已解决"] == "是"
+        assert values[fb_data["c"].pk]["问题是否已解决"] == "否"
+        assert values[fb_data["d"].pk]["问题解决情况说明"] == ""

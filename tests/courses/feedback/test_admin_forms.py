@@ -246,3 +246,85 @@ def test_trainers_edit_but_do_not_delete_forms(client_for, trainer_a, fb_forms):
     response = client.post(snippet_url("delete", form.pk))
     assert response.status_code in (302, 403, 404)
     assert FeedbackForm.objects.filter(pk=form.pk).exists()
+
+
+MATRIX = "讲师准备充分\n讲师专业\n讲师平易近人"
+
+
+@pytest.mark.parametrize(
+    "statements",
+    [
+        "讲师专业\n讲师准备充分\n讲师平易近人",
+        "讲师准备充分\n讲师平易近人",
+        "讲师准备充分\n讲师幽默\n讲师专业\n讲师平易近人",
+        "讲师准备很充分\n讲师专业\n讲师平易近人",
+    ],
+    ids=["reordered", "removed", "inserted-in-the-middle", "reworded"],
+)
+def test_answered_matrix_statements_only_appended(
+    client_for, admin_user, fb_data, fb_forms, statements
+):
+    """Matrix answers are stored by statement number: anything but appending would
+    move or hide earlier answers."""
+    form = fb_forms["training"]
+    response = client_for(admin_user).post(
+        snippet_url("edit", form.pk),
+        existing(form, trainer_quality={"options": statements}),
+    )
+    assert "这道题已有答卷作答，只能在末尾添加陈述。" in errors_of(response)
+    assert form.questions.get(key="trainer_quality").options == MATRIX
+
+
+def test_answered_matrix_accepts_a_statement_at_the_end(
+    client_for, admin_user, fb_data, fb_forms
+):
+    form = fb_forms["training"]
+    response = client_for(admin_user).post(
+        snippet_url("edit", form.pk),
+        existing(form, trainer_quality={"options": MATRIX + "\n讲师幽默"}),
+    )
+    assert response.status_code == 302
+    question = form.questions.get(key="trainer_quality")
+    assert question.option_list == [*MATRIX.split("\n"), "讲师幽默"]
+
+
+def test_unanswered_matrix_statements_may_change(client_for, admin_user, fb_forms):
+    form = fb_forms["training"]  # no submissions in this test
+    response = client_for(admin_user).post(
+        snippet_url("edit", form.pk),
+        existing(form, trainer_quality={"options": "讲师专业\n讲师准备充分"}),
+    )
+    assert response.status_code == 302
+    question = form.questions.get(key="trainer_quality")
+    assert question.option_list == ["讲师专业", "讲师准备充分"]
+
+
+def test_trainers_cannot_see_or_set_notify_emails(client_for, trainer_a, fb_forms):
+    """notify_emails receives the submissions of every page using the form, some of
+    which the trainer cannot see: only training admins set it."""
+    form = fb_forms["training"]
+    FeedbackForm.objects.filter(pk=form.pk).update(notify_emails="lead@example.com")
+    client = client_for(trainer_a)
+    page = client.get(snippet_url("edit", form.pk))
+    assert page.status_code == 200
+    assert 'name="notify_emails"' not in page.text
+    response = client.post(
+        snippet_url("edit", form.pk),
+        {**existing(form), "notify_emails": "attacker@example.com"},
+    )
+    assert response.status_code == 302, response.text[-2000:]
+    form.refresh_from_db()
+    assert form.notify_emails == "lead@example.com"
+
+
+def test_training_admins_set_notify_emails(client_for, training_admin, fb_forms):
+    form = fb_forms["training"]
+    client = client_for(training_admin)
+    assert 'name="notify_emails"' in client.get(snippet_url("edit", form.pk)).text
+    response = client.post(
+        snippet_url("edit", form.pk),
+        {**existing(form), "notify_emails": "lead@example.com"},
+    )
+    assert response.status_code == 302, response.text[-2000:]
+    form.refresh_from_db()
+    assert form.notify_emails == "lead@example.com"

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from courses.models import FeedbackAnswer, FeedbackSubmission, ReviewStatus
+from courses.selectors.feedback import follow_up_assignees
 from courses.services.feedback_review import (
     FeedbackReviewError,
     feedback_submission_follow_up,
@@ -52,25 +53,28 @@ def test_mark_reviewed_records_who_and_when(client_for, training_admin, fb_data)
     assert submission.reviewed_at == stamp
 
 
-def test_follow_up_then_resolve(client_for, training_admin, trainer, fb_data):
+def test_follow_up_then_resolve(
+    client_for, training_admin, admin_user, trainer, fb_data
+):
     client = client_for(training_admin)
     submission = fb_data["a"]
     page = client.get(url("follow_up", submission))
     assert page.status_code == 200
-    assert 'name="assignee"' in page.text and "王老师" in page.text
+    assert 'name="assignee"' in page.text and "系统管理员" in page.text
+    assert f'<option value="{trainer.pk}"' not in page.text  # trainers only view
     response = client.post(
         url("follow_up", submission),
-        {"assignee": trainer.pk, "note": "  请王老师电话回访周先生。 "},
+        {"assignee": admin_user.pk, "note": "  请王老师电话回访周先生。 "},
     )
     assert response.status_code == 302
     submission.refresh_from_db()
     assert submission.review_status == ReviewStatus.FOLLOW_UP
-    assert submission.assignee == trainer
+    assert submission.assignee == admin_user
     assert submission.follow_up_note == "请王老师电话回访周先生。"
     assert submission.reviewed_by == training_admin
 
     detail = client.get(url("inspect", submission)).text
-    assert "需跟进（王老师）" in detail
+    assert "需跟进（系统管理员）" in detail
     assert url("resolve", submission) in detail
     assert url("mark_reviewed", submission) not in detail
 
@@ -83,21 +87,23 @@ def test_follow_up_then_resolve(client_for, training_admin, trainer, fb_data):
     assert (
         submission.follow_up_note == "请王老师电话回访周先生。\n——\n已回访，客户满意。"
     )
-    assert submission.assignee == trainer  # who followed it up stays on record
+    assert submission.assignee == admin_user  # who followed it up stays on record
 
 
-def test_follow_up_needs_an_assignee_who_is_trainer_or_admin(
-    client_for, training_admin, customer, staff, fb_data
+def test_follow_up_needs_an_assignee_who_is_a_training_admin(
+    client_for, training_admin, trainer, trainer_a, customer, staff, fb_data
 ):
+    """Trainers only view submissions (they cannot record the outcome), so a
+    follow-up is not theirs to take."""
     client = client_for(training_admin)
     submission = fb_data["a"]
     before = state(submission)
-    for assignee in (customer, staff):
+    for assignee in (trainer, trainer_a, customer, staff):
         response = client.post(
             url("follow_up", submission), {"assignee": assignee.pk, "note": "回访"}
         )
-        assert response.status_code == 200
-        assert "跟进人必须是培训管理员或讲师" in response.text
+        assert response.status_code == 200, assignee
+        assert "跟进人必须是培训管理员" in response.text, assignee
     response = client.post(url("follow_up", submission), {"assignee": "", "note": " "})
     assert "请选择跟进人" in response.text
     assert "请填写需要跟进的事项" in response.text
@@ -120,24 +126,36 @@ def test_invalid_transitions_are_refused_with_a_message(
     assert state(follow_up) == before
 
 
-def test_resolved_can_be_reopened(training_admin, trainer, fb_data):
+def test_resolved_can_be_reopened(training_admin, fb_data):
     submission = fb_data["c"]
     feedback_submission_resolve(submission=submission, by=training_admin)
     reopened = feedback_submission_follow_up(
         submission=submission,
-        assignee=trainer,
+        assignee=training_admin,
         note="客户再次来电。",
         by=training_admin,
     )
     assert reopened.review_status == ReviewStatus.FOLLOW_UP
-    assert reopened.assignee == trainer
+    assert reopened.assignee == training_admin
 
 
-def test_services_check_their_inputs(training_admin, customer, fb_data):
-    with pytest.raises(FeedbackReviewError):
-        feedback_submission_follow_up(
-            submission=fb_data["a"], assignee=customer, note="x", by=training_admin
-        )
+def test_assignees_are_training_admins_and_superusers(
+    training_admin, admin_user, trainer, trainer_a, trainer_b, customer, staff
+):
+    assignees = set(follow_up_assignees())
+    assert {training_admin, admin_user} <= assignees
+    assert not {trainer, trainer_a, trainer_b, customer, staff} & assignees
+
+
+def test_services_check_their_inputs(training_admin, trainer, customer, fb_data):
+    for assignee in (customer, trainer):
+        with pytest.raises(FeedbackReviewError):
+            feedback_submission_follow_up(
+                submission=fb_data["a"],
+                assignee=assignee,
+                note="x",
+                by=training_admin,
+            )
     with pytest.raises(FeedbackReviewError):
         feedback_submission_follow_up(
             submission=fb_data["a"],
@@ -190,7 +208,7 @@ def test_delete_after_confirmation(client_for, training_admin, fb_data):
 
 
 def test_follow_up_list_oldest_first_with_assignee(
-    client_for, training_admin, trainer, fb_data, fb_forms, fb_tree, admin_user
+    client_for, training_admin, fb_data, fb_forms, fb_tree, admin_user
 ):
     older = make_submission(
         fb_forms["training"],
@@ -198,7 +216,7 @@ def test_follow_up_list_oldest_first_with_assignee(
         respondent_name="郑先生",
         when=aware(2026, 1, 15, 9, 0),
         status=ReviewStatus.FOLLOW_UP,
-        assignee=trainer,
+        assignee=training_admin,
     )
     client = client_for(training_admin)
     response = client.get(FOLLOW_UPS, {"form": fb_forms["training"].pk})
@@ -206,13 +224,13 @@ def test_follow_up_list_oldest_first_with_assignee(
     text = response.text
     assert "郑先生" in text and "吴丽" in text
     assert text.index("郑先生") < text.index("吴丽")
-    assert "王老师" in text and "系统管理员" in text
+    assert "培训主管" in text and "系统管理员" in text
     assert "请乙老师回访。" in text
     for key in "abd":  # not open follow-ups
         assert url("inspect", fb_data[key]) not in text
     # Filter by assignee.
     response = client.get(
-        FOLLOW_UPS, {"form": fb_forms["training"].pk, "assignee": trainer.pk}
+        FOLLOW_UPS, {"form": fb_forms["training"].pk, "assignee": training_admin.pk}
     )
     assert "郑先生" in response.text and "吴丽" not in response.text
     # Resolved follow-ups leave the list.

@@ -307,3 +307,22 @@ def test_feedback_page_for(customer, staff):
         with pytest.raises(FeedbackPageRestricted):
             feedback_page_for(restricted.pk, user)
     assert feedback_page_for(restricted.pk, staff).pk == restricted.pk
+
+
+def test_one_per_user_switched_on_later_counts_earlier_submissions():
+    """Submissions stored while the form was repeatable have no once_key; they
+    still count once the editor switches one-per-user on."""
+    user = make_user()
+    form = make_feedback_form(one_per_user=False)
+    page = page_with_form(form)
+    first = submit(form, page, user)
+    assert first.once_key is None
+    form.one_per_user = True
+    form.save()
+    assert form_state(form, page, user) == FormState.ALREADY_SUBMITTED
+    with pytest.raises(FeedbackError) as caught:
+        submit(form, page, user)
+    assert caught.value.state == FormState.ALREADY_SUBMITTED
+    assert FeedbackSubmission.objects.filter(form=form).count() == 1
+    # another page with the same form is still open to them
+    assert form_state(form, page_with_form(form), user) == FormState.OPEN

@@ -607,3 +607,19 @@ def test_panel_costs_one_query_within_the_page_budget(client, form, kind, settin
     without, with_form = counts
     assert with_form <= without + 1, counts
     assert with_form <= 15, counts
+
+
+def test_one_per_user_switched_on_later_counts_earlier_answers(client_for, customer):
+    form = make_feedback_form(one_per_user=False)
+    page = page_with_form(form)
+    client = client_for(customer)
+    assert client.post(form_url(page), valid_post_data(form)).status_code == 303
+    form.one_per_user = True
+    form.save()
+    again = client.get(form_url(page))
+    assert "您已经提交过这份反馈" in again.text
+    assert 'name="token"' not in again.text
+    second = client.post(form_url(page), valid_post_data(form))
+    assert second.status_code == 200
+    assert "您已经提交过这份反馈" in second.text
+    assert count(form) == 1

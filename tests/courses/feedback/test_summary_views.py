@@ -304,6 +304,51 @@ def test_export_follows_filters_and_search(client_for, admin_user, world):
     assert [row[2] for row in answers] == [data.FORMULA_COMMENT]
 
 
+@pytest.mark.parametrize(
+    "value", ["%C2%B2", "99999999999999999999999", "-1", "%EF%BC%91", "other"]
+)
+def test_a_crafted_text_question_is_ignored(client_for, admin_user, world, value):
+    """Only the id of one of this form's text questions narrows the answers;
+    anything else ("²", a 23-digit number, another form's question) shows them
+    all instead of failing."""
+    if value == "other":
+        value = world["hidden"].questions.first().pk
+    client = client_for(admin_user)
+    html = page(client, summary_url(world["form"], answers_question=value))
+    assert figure(html, 'figure="answers"') == "共 5 条回答"
+    for export in ("xlsx", "csv"):
+        url = export_url(world["form"], answers_question=value, export=export)
+        assert client.get(url).status_code == 200, export
+
+
+def test_control_characters_in_the_search_are_dropped(client_for, admin_user, world):
+    """A NUL byte would fail on PostgreSQL; control characters are dropped as the
+    public form drops them."""
+    client = client_for(admin_user)
+    html = page(client, summary_url(world["form"], answers_q="%00"))
+    assert figure(html, 'figure="answers"') == "共 5 条回答"
+    html = page(
+        client, summary_url(world["form"], answers_q="%00%E5%AE%9E%0B%E6%93%8D")
+    )
+    assert figure(html, 'figure="answers"') == "共 2 条回答"  # 实操
+    for export in ("xlsx", "csv"):
+        url = export_url(world["form"], answers_q="%00", export=export)
+        assert client.get(url).status_code == 200, export
+
+
+def test_export_drops_characters_xml_cannot_hold(client_for, admin_user, world):
+    FeedbackForm.objects.filter(pk=world["form"].pk).update(title="汇总\x0b测试表")
+    course = world["course_a"]
+    type(course).objects.filter(pk=course.pk).update(title="汇总课程\x0b甲")
+    response = client_for(admin_user).get(export_url(world["form"]))
+    assert response.status_code == 200
+    book = openpyxl.load_workbook(io.BytesIO(response.content))
+    overview = dict(book["概览"].iter_rows(values_only=True))
+    assert overview["反馈表"] == "汇总测试表"
+    pages = {row[3] for row in book["文本回答"].iter_rows(values_only=True)}
+    assert "汇总课程甲" in pages
+
+
 def test_trainer_sees_only_the_submissions_of_pages_they_edit(client_for, world):
     editor = data.page_editor(world["course_a"], "sum-editor-a", name="甲助教")
     client = client_for(editor)
