@@ -15,6 +15,12 @@ from courses.models.pages import (
     LessonMaterial,
     LessonPage,
 )
+from courses.models.progress import (
+    Enrollment,
+    EnrollmentSource,
+    EnrollmentStatus,
+    LessonProgress,
+)
 from courses.models.quizzes import (
     AttemptGrant,
     AttemptScoreHistory,
@@ -30,6 +36,10 @@ from courses.models.quizzes import (
 )
 
 __all__ = [
+    "Enrollment",
+    "EnrollmentSource",
+    "EnrollmentStatus",
+    "LessonProgress",
     "FeedbackAnswer",
     "FeedbackForm",
     "FeedbackKind",

@@ -7,6 +7,7 @@ describes the intended audience for the catalogue filter.
 """
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
@@ -123,6 +124,19 @@ class CoursePage(WithFeedbackForm, Page):
     tags = ClusterTaggableManager(
         through=CoursePageTag, blank=True, verbose_name=_("标签")
     )
+    # The completion rule (evaluated only by courses.services.progress).
+    completion_requires_exam = models.BooleanField(
+        _("须通过结业考试"),
+        default=True,
+        help_text=_("课程设有结业考试时，学完全部课时并通过考试才算完成。"),
+    )
+    completion_min_score = models.PositiveSmallIntegerField(
+        _("最低考试成绩（%）"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(100)],
+        help_text=_("可选：考试成绩不低于此分数才算完成；留空则以考试及格为准。"),
+    )
 
     search_fields = segmented_page_search_fields(
         SegmentedSearchField("summary", boost=1.5),
@@ -147,6 +161,13 @@ class CoursePage(WithFeedbackForm, Page):
         FieldPanel("cover_image"),
         FieldPanel("tags"),
         FieldPanel("quiz"),
+        MultiFieldPanel(
+            [
+                FieldPanel("completion_requires_exam"),
+                FieldPanel("completion_min_score"),
+            ],
+            heading=_("结业条件"),
+        ),
         *WithFeedbackForm.feedback_panels,
     ]
     api_fields = [
