@@ -19,7 +19,11 @@ timed) and the median and p95 milliseconds of the others:
 - open answers: the first page of text answers and their count, with a search;
 - view: GET /admin/feedback/summary/<id>/ through the test client, signed in as the
   demo admin (filter form, charts, tables, first page of open answers);
-- view, filtered: the same page with the trainer and date filters.
+- view, filtered: the same page with the trainer and date filters;
+- both again with the summary cache on and warm (``cached_form_summary``): what a
+  repeated view, the next page of open answers or the export cost.
+
+The first four steps run with the summary cache off.
 
 The query counts do not depend on the number of submissions. Figures only: nothing
 here asserts a timing.
@@ -64,7 +68,7 @@ def measure(runs: int) -> tuple[dict, int]:
     from datetime import datetime, timedelta
 
     from django.contrib.auth import get_user_model
-    from django.test import Client
+    from django.test import Client, override_settings
     from django.utils import timezone
 
     from courses import demo_feedback
@@ -108,12 +112,20 @@ def measure(runs: int) -> tuple[dict, int]:
     url = f"/admin/feedback/summary/{form.pk}/"
     filtered_url = f"{url}?trainer={trainer_id}&submitted_at_from={since:%Y-%m-%d}"
 
-    def view(target):
+    def view(target, *, cached=False):
+        """The page with the summary cache off (every request aggregates), or on
+        and warmed by one request first (a repeated view, its answers' pages, the
+        export)."""
+        seconds = 600 if cached else 0
+
         def run():
-            response = client.get(target)
+            with override_settings(FEEDBACK_SUMMARY_CACHE_SECONDS=seconds):
+                response = client.get(target)
             if response.status_code != 200:
                 raise SystemExit(f"GET {target}: HTTP {response.status_code}")
 
+        if cached:
+            run()
         return run
 
     steps = {
@@ -122,6 +134,8 @@ def measure(runs: int) -> tuple[dict, int]:
         "open answers (search)": answers,
         "view": view(url),
         "view, filtered": view(filtered_url),
+        "view, repeated (cached)": view(url, cached=True),
+        "view, filtered, repeated": view(filtered_url, cached=True),
     }
     return {name: timed(step, runs) for name, step in steps.items()}, count
 

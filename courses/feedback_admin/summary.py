@@ -42,7 +42,7 @@ from courses.models.pages import CoursePage
 from courses.selectors.feedback import forms_visible_to, submissions_visible_to
 from courses.selectors.feedback_summary import (
     FormSummary,
-    form_summary,
+    cached_form_summary,
     text_answers,
 )
 
@@ -131,7 +131,7 @@ class SummaryMixin:
 
     @cached_property
     def summary(self) -> FormSummary:
-        return form_summary(
+        return cached_form_summary(
             form=self.feedback_form, submissions=self.submissions, across=self.filtered
         )
 

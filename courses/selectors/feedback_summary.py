@@ -14,14 +14,19 @@ digits (``AVG`` would return floats).
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
+from django.core.exceptions import EmptyResultSet
 from django.db.models import Case, Count, F, Max, Min, Q, QuerySet, Sum, Value, When
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from wagtail.models import Page
 
@@ -30,6 +35,7 @@ from courses.models.feedback import (
     FeedbackForm,
     FeedbackKind,
     FeedbackQuestion,
+    FeedbackSubmission,
 )
 from courses.selectors.quiz_results import learner_name
 
@@ -681,3 +687,45 @@ def text_answers(
     return answers.select_related(
         "question", "submission__page", "submission__course", "submission__trainer"
     ).order_by("-submission__submitted_at", "-submission_id", "question__sort_order")
+
+
+# -- cached summaries -------------------------------------------------------------
+
+
+def _submissions_version() -> tuple:
+    """Changes whenever a submission is added, deleted or reviewed: one aggregate
+    over the submissions' primary key index."""
+    return tuple(
+        FeedbackSubmission.objects.order_by()
+        .aggregate(n=Count("pk"), last=Max("pk"), reviewed=Max("reviewed_at"))
+        .values()
+    )
+
+
+def cached_form_summary(
+    *, form: FeedbackForm, submissions: QuerySet, across: QuerySet | None = None
+) -> FormSummary:
+    """``form_summary``, reused for ``FEEDBACK_SUMMARY_CACHE_SECONDS`` (600; 0 turns
+    it off) while the selection's SQL, the form (questions are saved with it) and
+    the submissions' version are unchanged: opening a large summary again, paging
+    its open answers or exporting it does not aggregate the answers again."""
+    seconds = getattr(settings, "FEEDBACK_SUMMARY_CACHE_SECONDS", 600)
+    if seconds <= 0:
+        return form_summary(form=form, submissions=submissions, across=across)
+    try:
+        selection = (
+            str(submissions.query)
+            + "|"
+            + str(across.query if across is not None else "")
+        )
+    except EmptyResultSet:  # an empty selection: nothing to aggregate anyway
+        return form_summary(form=form, submissions=submissions, across=across)
+    identity = repr(
+        (get_language(), form.pk, form.updated_at, selection, _submissions_version())
+    )
+    key = "feedback:summary:" + hashlib.sha256(identity.encode()).hexdigest()[:40]
+    summary = cache.get(key)
+    if summary is None:
+        summary = form_summary(form=form, submissions=submissions, across=across)
+        cache.set(key, summary, timeout=seconds)
+    return summary

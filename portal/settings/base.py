@@ -223,6 +223,9 @@ VOTE_RATE_LIMIT = (30, 3600)
 SEARCH_SUGGEST_RATE_LIMIT = (120, 60)
 # Feedback form POSTs per IP (anonymous) or per account (signed in).
 FEEDBACK_RATE_LIMIT = (10, 600)
+# Seconds a feedback summary is reused while no submission is added, deleted or
+# reviewed (0 = aggregate on every request).
+FEEDBACK_SUMMARY_CACHE_SECONDS = 600
 
 # Search query log: counts gather in the cache and reach the database at most every
 # SEARCH_LOG_FLUSH_SECONDS (or after SEARCH_LOG_FLUSH_QUERIES distinct queries).

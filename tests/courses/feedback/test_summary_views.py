@@ -10,8 +10,9 @@ import openpyxl
 import pytest
 from django.db import connection, reset_queries
 from django.urls import reverse
+from django.utils import timezone
 
-from courses.models import FeedbackForm
+from courses.models import FeedbackForm, FeedbackSubmission, ReviewStatus
 from tests.courses.feedback import summary_data as data
 
 pytestmark = pytest.mark.django_db
@@ -430,8 +431,9 @@ def count_page_queries(client, url) -> int:
 
 
 def test_summary_page_runs_the_same_queries_at_5_and_200_submissions(
-    client_for, admin_user, world, django_assert_max_num_queries
+    client_for, admin_user, world, django_assert_max_num_queries, settings
 ):
+    settings.FEEDBACK_SUMMARY_CACHE_SECONDS = 0  # every request aggregates
     form = data.make_form("查询预算表", data.QUESTIONS)
     course = world["course_a"]
     client = client_for(admin_user)
@@ -457,3 +459,24 @@ def test_summary_page_runs_the_same_queries_at_5_and_200_submissions(
         form, course, course=course, count=50, start=data.local(2024, 1, 1)
     )
     assert count_page_queries(client, export_url(form)) == small_export
+
+
+def test_a_repeated_summary_comes_from_the_cache_until_submissions_change(
+    client_for, admin_user, world
+):
+    form = data.make_form("缓存汇总表", data.QUESTIONS)
+    course = world["course_a"]
+    client = client_for(admin_user)
+    data.bulk_submit(form, course, course=course, count=5, start=data.local(2026, 1, 1))
+    url = summary_url(form)
+    first = count_page_queries(client, url)
+    repeat = count_page_queries(client, url)
+    assert repeat < first
+    data.bulk_submit(form, course, course=course, count=3, start=data.local(2026, 2, 1))
+    response = client.get(url)
+    assert figure(response.content.decode(), 'figure="submissions"') == "8"
+    FeedbackSubmission.objects.filter(form=form).update(
+        reviewed_at=timezone.now(), review_status=ReviewStatus.REVIEWED
+    )
+    status_filtered = client.get(url, {"review_status": ReviewStatus.REVIEWED})
+    assert figure(status_filtered.content.decode(), 'figure="submissions"') == "8"
