@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from courses import views
+from courses import progress_views, views
 
 app_name = "courses"
 urlpatterns = [
@@ -13,5 +13,20 @@ urlpatterns = [
         "attempts/<int:attempt_id>/result/",
         views.attempt_result,
         name="attempt_result",
+    ),
+    path(
+        "courses/<int:course_id>/enroll/",
+        progress_views.course_enroll_view,
+        name="course_enroll",
+    ),
+    path(
+        "lessons/<int:lesson_id>/complete/",
+        progress_views.lesson_complete_view,
+        name="lesson_complete",
+    ),
+    path(
+        "lessons/<int:lesson_id>/position/",
+        progress_views.lesson_position_view,
+        name="lesson_position",
     ),
 ]

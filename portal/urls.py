@@ -20,6 +20,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("accounts/", include("portal.accounts.urls")),
     path("learn/", include("courses.urls")),
+    path("my/", include("courses.dashboard_views")),
     path("feedback/", include("courses.feedback_urls")),
     path("api/v2/", api_router.urls),
     path("i18n/setlang/", set_language, name="set_language"),

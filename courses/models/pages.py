@@ -207,11 +207,15 @@ class CoursePage(WithFeedbackForm, Page):
 
     def get_context(self, request, *args, **kwargs):
         from courses import selectors
+        from courses.selectors.progress import course_progress_for_user
         from courses.selectors.quiz_panel import quiz_panel
 
         context = super().get_context(request, *args, **kwargs)
         context["lessons"] = selectors.course_lessons(course=self, user=request.user)
         context["quiz_panel"] = quiz_panel(page=self, user=request.user)
+        context["progress"] = course_progress_for_user(
+            user=request.user, course=self, lessons=context["lessons"]
+        )
         return context
 
 
@@ -264,11 +268,20 @@ class LessonPage(WithFeedbackForm, Page):
 
     def get_context(self, request, *args, **kwargs):
         from courses import selectors
+        from courses.selectors.progress import course_progress_for_user
         from courses.selectors.quiz_panel import quiz_panel
 
         context = super().get_context(request, *args, **kwargs)
         context.update(selectors.lesson_navigation(lesson=self, user=request.user))
         context["quiz_panel"] = quiz_panel(page=self, user=request.user)
+        course = context.get("course")
+        context["progress"] = (
+            course_progress_for_user(
+                user=request.user, course=course, lessons=context.get("lessons")
+            )
+            if course is not None
+            else None
+        )
         return context
 
 

@@ -33,7 +33,7 @@ from courses.models.quizzes import (
     QuizAnswer,
     QuizAttempt,
 )
-from courses.services import grading
+from courses.services import grading, progress
 from portal.accounts.roles import STAFF_GROUP_NAMES
 
 # Network latency allowance: a submit arriving this late after the deadline still
@@ -463,6 +463,7 @@ def quiz_attempt_submit(
     _grade(attempt, answers)
     attempt.revision += 1
     attempt.save()
+    progress.enrollment_evaluate_after_attempt(attempt=attempt)
     return attempt
 
 
@@ -498,6 +499,7 @@ def quiz_answer_grade(
     grading.attempt_totals(attempt=attempt, answers=answers)
     attempt.graded_at = timezone.now()
     attempt.save()
+    progress.enrollment_evaluate_after_attempt(attempt=attempt)
     return attempt
 
 

@@ -1,0 +1,106 @@
+"""A learner's own pages: 我的学习 (``/my/``) and the training archive
+(``/my/archive/``, printable, and as XLSX with ``?format=xlsx``).
+
+Both show only the signed-in user's data (no user id in any URL), require sign-in
+(anonymous visitors go to the login page and come back) and answer
+``private, no-store``: they are never cached by the page cache or a proxy.
+Included from ``portal/urls.py`` under ``my/`` (namespace ``my``).
+"""
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.urls import path
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from courses.feedback_admin.summary_export import write_xlsx
+from courses.models import CourseIndexPage
+from courses.selectors.dashboard import my_archive, my_dashboard
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _catalogue_url(request) -> str | None:
+    index = CourseIndexPage.objects.live().public().order_by("path").first()
+    return index.get_url(request) if index else None
+
+
+@never_cache
+@login_required
+@require_GET
+def dashboard(request):
+    now = timezone.now()
+    return render(
+        request,
+        "courses/my/dashboard.html",
+        {
+            "dashboard": my_dashboard(user=request.user, now=now),
+            "catalogue_url": _catalogue_url(request),
+            "now": now,
+        },
+    )
+
+
+def _local_date(value) -> str:
+    return f"{timezone.localtime(value):%Y-%m-%d}" if value else ""
+
+
+def archive_sections(archive) -> list[tuple[str, list, list]]:
+    """The archive as one table (title, headings, rows) for ``write_xlsx``."""
+    headings = [
+        _("课程"),
+        _("周期"),
+        _("来源"),
+        _("状态"),
+        _("报名日期"),
+        _("截止日期"),
+        _("完成日期"),
+        _("成绩（%）"),
+        _("考试次数"),
+        _("学时（小时）"),
+    ]
+    rows = [
+        [
+            enrollment.course.title,
+            enrollment.cycle,
+            enrollment.get_source_display(),
+            enrollment.get_status_display(),
+            _local_date(enrollment.enrolled_at),
+            _local_date(enrollment.due_at),
+            _local_date(enrollment.completed_at),
+            "" if enrollment.score is None else enrollment.score,
+            enrollment.attempt_count,
+            enrollment.course.estimated_hours,
+        ]
+        for enrollment in archive.enrollments
+    ]
+    return [(_("培训档案"), headings, rows)]
+
+
+@never_cache
+@login_required
+@require_GET
+def archive(request):
+    data = my_archive(user=request.user)
+    if request.GET.get("format") == "xlsx":
+        response = HttpResponse(
+            write_xlsx(archive_sections(data)), content_type=XLSX_TYPE
+        )
+        filename = f"training-archive-{timezone.localdate():%Y%m%d}.xlsx"
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+    return render(
+        request,
+        "courses/my/archive.html",
+        {"archive": data, "catalogue_url": _catalogue_url(request)},
+    )
+
+
+app_name = "my"
+urlpatterns = [
+    path("", dashboard, name="dashboard"),
+    path("archive/", archive, name="archive"),
+]
