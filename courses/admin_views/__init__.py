@@ -22,7 +22,7 @@ from courses.admin_views.quizzes import (
     QuizHistoryView,
     QuizIndexView,
     QuizUsageView,
-    VisibleQuizMixin,
+    VisibleSnippetMixin,
     policy_for,
     refuse_deleting_quizzes_with_attempts,
 )
@@ -42,7 +42,7 @@ __all__ = [
     "QuizIndexView",
     "QuizUsageView",
     "RegradeView",
-    "VisibleQuizMixin",
+    "VisibleSnippetMixin",
     "policy_for",
     "refuse_deleting_quizzes_with_attempts",
 ]

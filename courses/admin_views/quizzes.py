@@ -100,22 +100,23 @@ def refuse_deleting_quizzes_with_attempts(request, instances):
 # -- the quiz snippet -----------------------------------------------------------------
 
 
-class VisibleQuizMixin:
-    """Quiz object views look the quiz up among those the user may see for
-    ``visible_actions``; any other id is a 404."""
+class VisibleSnippetMixin:
+    """Snippet object views (edit, delete, usage, history) look the object up among
+    those the user may see for ``visible_actions`` under the model's permission
+    policy; any other id is a 404."""
 
     visible_actions = ("change",)
 
-    def visible_quizzes(self):
-        return policy_for(Quiz).instances_user_has_any_permission_for(
+    def visible_objects(self):
+        return policy_for(self.model).instances_user_has_any_permission_for(
             self.request.user, list(self.visible_actions)
         )
 
     def get_queryset(self):  # edit and delete views (SingleObjectMixin)
-        return self.visible_quizzes()
+        return self.visible_objects()
 
     def get_base_object_queryset(self):  # usage and history views (BaseObjectMixin)
-        return self.visible_quizzes()
+        return self.visible_objects()
 
 
 class QuizIndexView(snippet_views.IndexView):
@@ -164,7 +165,7 @@ class QuizIndexView(snippet_views.IndexView):
         return buttons
 
 
-class QuizEditView(VisibleQuizMixin, snippet_views.EditView):
+class QuizEditView(VisibleSnippetMixin, snippet_views.EditView):
     @cached_property
     def header_more_buttons(self):
         buttons = list(super().header_more_buttons)
@@ -175,15 +176,15 @@ class QuizEditView(VisibleQuizMixin, snippet_views.EditView):
         return buttons
 
 
-class QuizDeleteView(VisibleQuizMixin, snippet_views.DeleteView):
+class QuizDeleteView(VisibleSnippetMixin, snippet_views.DeleteView):
     visible_actions = ("delete",)
 
 
-class QuizUsageView(VisibleQuizMixin, snippet_views.UsageView):
+class QuizUsageView(VisibleSnippetMixin, snippet_views.UsageView):
     visible_actions = ("view", "change", "delete")
 
 
-class QuizHistoryView(VisibleQuizMixin, snippet_views.HistoryView):
+class QuizHistoryView(VisibleSnippetMixin, snippet_views.HistoryView):
     visible_actions = ("view", "change", "delete")
 
 

@@ -29,10 +29,13 @@ from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.views import generic
 from wagtail.admin.views.mixins import Echo, ExcelDateFormatter
 from wagtail.admin.widgets.button import Button
-from wagtail.permissions import policy_registry
 from wagtail.snippets.views import snippets as snippet_views
 
-from courses.admin_views.quizzes import FORMULA_TRIGGERS
+from courses.admin_views.quizzes import (
+    FORMULA_TRIGGERS,
+    VisibleSnippetMixin,
+    policy_for,
+)
 from courses.feedback_admin.filters import who_matches
 from courses.models.feedback import FeedbackForm, FeedbackSubmission, ReviewStatus
 from courses.selectors.feedback import (
@@ -51,11 +54,6 @@ from courses.selectors.feedback import (
 SUBMISSIONS = "feedback_submissions"
 FOLLOW_UPS = "feedback_follow_ups"
 SUMMARY = "feedback_summary"
-
-
-def policy_for(model):
-    # Looked up per request: the policies are registered in courses.wagtail_hooks.
-    return policy_registry.get_by_type(model)
 
 
 def submissions_url(**params) -> str:
@@ -135,24 +133,6 @@ def refuse_deleting_forms_with_submissions(request, instances):
     return redirect(FeedbackForm.snippet_viewset.get_url_name("list"))
 
 
-class VisibleFormMixin:
-    """Form object views look the form up among those the user may see for
-    ``visible_actions``; any other id is a 404."""
-
-    visible_actions = ("change",)
-
-    def visible_forms(self):
-        return policy_for(FeedbackForm).instances_user_has_any_permission_for(
-            self.request.user, list(self.visible_actions)
-        )
-
-    def get_queryset(self):  # edit and delete views (SingleObjectMixin)
-        return self.visible_forms()
-
-    def get_base_object_queryset(self):  # usage and history views (BaseObjectMixin)
-        return self.visible_forms()
-
-
 class FeedbackFormIndexView(snippet_views.IndexView):
     """反馈表: visible forms with question and submission counts (annotated by the
     viewset) and the pages using each (one query per page type per listing page)."""
@@ -176,7 +156,7 @@ class FeedbackFormIndexView(snippet_views.IndexView):
         return buttons
 
 
-class FeedbackFormEditView(VisibleFormMixin, snippet_views.EditView):
+class FeedbackFormEditView(VisibleSnippetMixin, snippet_views.EditView):
     @cached_property
     def header_more_buttons(self):
         buttons = list(super().header_more_buttons)
@@ -187,15 +167,15 @@ class FeedbackFormEditView(VisibleFormMixin, snippet_views.EditView):
         return buttons
 
 
-class FeedbackFormDeleteView(VisibleFormMixin, snippet_views.DeleteView):
+class FeedbackFormDeleteView(VisibleSnippetMixin, snippet_views.DeleteView):
     visible_actions = ("delete",)
 
 
-class FeedbackFormUsageView(VisibleFormMixin, snippet_views.UsageView):
+class FeedbackFormUsageView(VisibleSnippetMixin, snippet_views.UsageView):
     visible_actions = ("view", "change", "delete")
 
 
-class FeedbackFormHistoryView(VisibleFormMixin, snippet_views.HistoryView):
+class FeedbackFormHistoryView(VisibleSnippetMixin, snippet_views.HistoryView):
     visible_actions = ("view", "change", "delete")
 
 

@@ -13,7 +13,7 @@ from wagtail.models import Page
 
 from courses.models import FeedbackAnswer, FeedbackSubmission
 from courses.services.feedback import FeedbackError, FormState, submit_feedback
-from tests.courses.services.test_quiz_concurrency import PARALLEL, in_parallel
+from tests.concurrency import PARALLEL, in_parallel
 from tests.factories.feedback import make_feedback_form, valid_cleaned_data
 
 pytestmark = [

@@ -2,13 +2,11 @@
 real threads, each with its own database connection: 10 parallel completes of the
 same lesson give one row, 10 parallel enrolments give one enrolment."""
 
-import threading
-
 import pytest
-from django.db import connection
 
 from courses.models.progress import Enrollment, EnrollmentStatus, LessonProgress
 from courses.services import progress
+from tests.concurrency import in_parallel
 from tests.factories.progress import make_course, make_learner
 
 pytestmark = [
@@ -19,37 +17,12 @@ pytestmark = [
 PARALLEL = 10
 
 
-def in_parallel(task, n=PARALLEL):
-    """Run ``task`` in ``n`` threads released together; return results/exceptions."""
-    barrier = threading.Barrier(n)
-    results = []
-    lock = threading.Lock()
-
-    def worker():
-        try:
-            barrier.wait()
-            outcome = task()
-        except Exception as error:  # noqa: BLE001 - collected for the assertions
-            outcome = error
-        finally:
-            connection.close()
-        with lock:
-            results.append(outcome)
-
-    threads = [threading.Thread(target=worker) for _ in range(n)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert len(results) == n
-    return results
-
-
 def test_parallel_completes_give_one_row():
     learner = make_learner("parallel")
     course, lessons = make_course(lessons=1)
     results = in_parallel(
-        lambda: progress.lesson_mark_complete(user=learner, lesson=lessons[0])
+        lambda: progress.lesson_mark_complete(user=learner, lesson=lessons[0]),
+        n=PARALLEL,
     )
     assert all(isinstance(r, LessonProgress) for r in results), results
     row = LessonProgress.objects.get(user=learner, lesson=lessons[0])
@@ -62,7 +35,9 @@ def test_parallel_completes_give_one_row():
 def test_parallel_enrolments_give_one_enrolment():
     learner = make_learner("parallel")
     course, _lessons = make_course(lessons=2)
-    results = in_parallel(lambda: progress.course_enroll(user=learner, course=course))
+    results = in_parallel(
+        lambda: progress.course_enroll(user=learner, course=course), n=PARALLEL
+    )
     assert all(isinstance(r, Enrollment) for r in results), results
     only = Enrollment.objects.get(user=learner, course=course)
     assert {r.pk for r in results} == {only.pk}

@@ -2,49 +2,19 @@
 its own database connection): 20 parallel starts give one attempt in progress, 20
 parallel submits grade once, an attempt limit is not overrun."""
 
-import threading
-
 import pytest
 from django.contrib.auth import get_user_model
-from django.db import connection
 from django.utils.datastructures import MultiValueDict
 
 from courses.models import AttemptStatus, QuizAttempt
 from courses.services import quizzes as services
+from tests.concurrency import PARALLEL, in_parallel
 from tests.factories.quizzes import correct_form_data, make_quiz, single_choice_bank
 
 pytestmark = [
     pytest.mark.concurrency,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-
-PARALLEL = 20
-
-
-def in_parallel(task, n=PARALLEL):
-    """Run ``task`` in ``n`` threads released together; return results/exceptions."""
-    barrier = threading.Barrier(n)
-    results = []
-    lock = threading.Lock()
-
-    def worker():
-        try:
-            barrier.wait()
-            outcome = task()
-        except Exception as error:  # noqa: BLE001 - collected for the assertions
-            outcome = error
-        finally:
-            connection.close()
-        with lock:
-            results.append(outcome)
-
-    threads = [threading.Thread(target=worker) for _ in range(n)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert len(results) == n
-    return results
 
 
 @pytest.fixture
