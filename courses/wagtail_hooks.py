@@ -15,11 +15,16 @@ from courses.feedback_admin.viewsets import (
     FeedbackSubmissionPermissionPolicy,
 )
 from courses.models import (
+    Enrollment,
     FeedbackForm,
     FeedbackSubmission,
     Quiz,
     QuizAnswer,
     QuizAttempt,
+)
+from courses.progress_admin.viewsets import (
+    EnrollmentPermissionPolicy,
+    EnrollmentViewSet,
 )
 from courses.viewsets import (
     QuizAdminGroup,
@@ -36,8 +41,11 @@ register_permission_policy(FeedbackForm, FeedbackFormPermissionPolicy(FeedbackFo
 register_permission_policy(
     FeedbackSubmission, FeedbackSubmissionPermissionPolicy(FeedbackSubmission)
 )
+register_permission_policy(Enrollment, EnrollmentPermissionPolicy(Enrollment))
 register_snippet(QuizAdminGroup)
 register_snippet(FeedbackAdminGroup)
+
+hooks.register("register_admin_viewset", EnrollmentViewSet)
 
 hooks.register("before_delete_snippet", refuse_deleting_quizzes_with_attempts)
 hooks.register("before_delete_snippet", refuse_deleting_forms_with_submissions)
