@@ -9,7 +9,6 @@ of another trainer's form is a 404 and a crafted filter shows nothing (Wagtail
 advisory GHSA-pwm3-7fv4-g6xx). Reads come from ``courses.selectors.feedback``.
 """
 
-import csv
 import datetime
 
 from django.db.models import QuerySet
@@ -21,18 +20,15 @@ from django.utils.functional import cached_property
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from wagtail.admin import messages
 from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.views import generic
-from wagtail.admin.views.mixins import Echo, ExcelDateFormatter
 from wagtail.admin.widgets.button import Button
 from wagtail.snippets.views import snippets as snippet_views
 
+from courses.admin_views.exports import SafeSpreadsheetExportMixin
 from courses.admin_views.quizzes import (
-    FORMULA_TRIGGERS,
     VisibleSnippetMixin,
     policy_for,
 )
@@ -241,7 +237,9 @@ class SubmissionListingMixin:
         )
 
 
-class SubmissionIndexView(SubmissionListingMixin, generic.IndexView):
+class SubmissionIndexView(
+    SafeSpreadsheetExportMixin, SubmissionListingMixin, generic.IndexView
+):
     """提交记录: submissions the user may see, filtered and searchable, exported as
     XLSX (default) or CSV: one row per submission, one column per question
     (a Likert matrix one per statement), formula-safe. Fixed query count for any
@@ -392,64 +390,6 @@ class SubmissionIndexView(SubmissionListingMixin, generic.IndexView):
     def get_heading(self, queryset, field):
         # Question texts are typed by form authors: no characters XML cannot hold.
         return ILLEGAL_CHARACTERS_RE.sub("", super().get_heading(queryset, field))
-
-    def stream_csv(self, queryset):
-        """Wagtail's CSV with a UTF-8 BOM first (so Excel reads the Chinese text)
-        and headings neutralised like the values (a question text is typed by
-        form authors)."""
-        yield "\ufeff"
-        writer = csv.DictWriter(Echo(), fieldnames=self.list_export)
-        yield writer.writerow(
-            {
-                field: _csv_safe(self.get_heading(queryset, field))
-                for field in self.list_export
-            }
-        )
-        for item in queryset:
-            yield self.write_csv_row(writer, self.to_row_dict(item))
-
-    def write_xlsx(self, queryset, output):
-        """Wagtail's XLSX with the headings written as text cells: a question text
-        starting with "=" stays text, never a formula."""
-        workbook = Workbook(write_only=True, iso_dates=True)
-        worksheet = workbook.create_sheet(title="Sheet1")
-        worksheet.append(
-            _text_cell(worksheet, self.get_heading(queryset, field))
-            for field in self.list_export
-        )
-        date_format = ExcelDateFormatter().get()
-        for item in queryset:
-            worksheet.append(
-                self.generate_xlsx_row(
-                    worksheet, self.to_row_dict(item), date_format=date_format
-                )
-            )
-        workbook.save(output)
-
-    def preprocess_field_value(self, field, value, export_format):
-        if export_format == self.FORMAT_CSV and isinstance(value, datetime.datetime):
-            return value.strftime("%Y-%m-%d %H:%M")
-        value = super().preprocess_field_value(field, value, export_format)
-        if not isinstance(value, str):
-            return value
-        if export_format == self.FORMAT_XLSX:
-            # Wagtail stores a leading "=" as text already; characters XML cannot
-            # hold would make openpyxl fail.
-            return ILLEGAL_CHARACTERS_RE.sub("", value)
-        return _csv_safe(value)
-
-
-def _csv_safe(value):
-    """Text a spreadsheet would run as a formula gets a leading apostrophe."""
-    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
-        return "'" + value
-    return value
-
-
-def _text_cell(worksheet, value: str) -> WriteOnlyCell:
-    cell = WriteOnlyCell(worksheet, value=value)
-    cell.data_type = "s"
-    return cell
 
 
 # -- follow-ups ---------------------------------------------------------------------

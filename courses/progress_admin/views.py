@@ -11,7 +11,6 @@ course's live lessons over its live lessons): a listing page or an export is a f
 number of queries whatever the number of rows.
 """
 
-import csv
 import datetime
 
 from django.db.models import (
@@ -33,15 +32,12 @@ from django.utils.dateformat import format as date_format
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views import generic
-from wagtail.admin.views.mixins import Echo, ExcelDateFormatter
 from wagtail.permission_policies.pages import PagePermissionPolicy
 
-from courses.admin_views.quizzes import FORMULA_TRIGGERS, policy_for
+from courses.admin_views.exports import SafeSpreadsheetExportMixin
+from courses.admin_views.quizzes import policy_for
 from courses.models.pages import LessonPage
 from courses.models.progress import Enrollment, EnrollmentStatus, LessonProgress
 from courses.selectors.quiz_results import is_training_admin, learner_name
@@ -174,23 +170,10 @@ def _local(value):
     return value
 
 
-def _csv_safe(value):
-    """Text a spreadsheet would run as a formula gets a leading apostrophe."""
-    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
-        return "'" + value
-    return value
-
-
-def _text_cell(worksheet, value: str) -> WriteOnlyCell:
-    cell = WriteOnlyCell(worksheet, value=value)
-    cell.data_type = "s"
-    return cell
-
-
 # -- the listing ------------------------------------------------------------------
 
 
-class EnrollmentIndexView(generic.IndexView):
+class EnrollmentIndexView(SafeSpreadsheetExportMixin, generic.IndexView):
     """学习进度: enrolments the user may see with each learner's progress, filtered
     and searchable, exported as XLSX (default) or CSV with the same columns,
     formula-safe."""
@@ -320,41 +303,3 @@ class EnrollmentIndexView(generic.IndexView):
             "enrolled_at": _local(item.enrolled_at),
             "completed_at": _local(item.completed_at) or "",
         }
-
-    def stream_csv(self, queryset):
-        """Wagtail's CSV with a UTF-8 BOM first, so Excel reads the Chinese text."""
-        yield "\ufeff"
-        writer = csv.DictWriter(Echo(), fieldnames=self.list_export)
-        yield writer.writerow(
-            {field: self.get_heading(queryset, field) for field in self.list_export}
-        )
-        for item in queryset:
-            yield self.write_csv_row(writer, self.to_row_dict(item))
-
-    def write_xlsx(self, queryset, output):
-        """Wagtail's XLSX with headings as text cells and string values kept as
-        text (a course title starting with "=" is never a formula)."""
-        workbook = Workbook(write_only=True, iso_dates=True)
-        worksheet = workbook.create_sheet(title="Sheet1")
-        worksheet.append(
-            _text_cell(worksheet, str(self.get_heading(queryset, field)))
-            for field in self.list_export
-        )
-        date_format_ = ExcelDateFormatter().get()
-        for item in queryset:
-            worksheet.append(
-                self.generate_xlsx_row(
-                    worksheet, self.to_row_dict(item), date_format=date_format_
-                )
-            )
-        workbook.save(output)
-
-    def preprocess_field_value(self, field, value, export_format):
-        if export_format == self.FORMAT_CSV and isinstance(value, datetime.datetime):
-            return value.strftime("%Y-%m-%d %H:%M")
-        value = super().preprocess_field_value(field, value, export_format)
-        if not isinstance(value, str):
-            return value
-        if export_format == self.FORMAT_XLSX:
-            return ILLEGAL_CHARACTERS_RE.sub("", value)
-        return _csv_safe(value)
