@@ -100,8 +100,9 @@ class QuizAnswerPermissionPolicy(VisibleQuizPolicy):
 # -- viewsets -------------------------------------------------------------------------
 
 
-def _pages_cell(quiz) -> str:
-    uses = getattr(quiz, "used_on", None) or []
+def pages_cell(obj) -> str:
+    """The pages using a quiz or feedback form (``used_on``, set by the listing)."""
+    uses = getattr(obj, "used_on", None) or []
     return "、".join(f"{use.title}（{use.kind}）" for use in uses) or "—"
 
 
@@ -121,7 +122,7 @@ class QuizViewSet(SnippetViewSet):
         Column("question_count", label=_("题目数"), sort_key="question_count"),
         Column("pass_mark", label=_("及格分（%）"), sort_key="pass_mark"),
         Column("attempt_count", label=_("作答次数"), sort_key="attempt_count"),
-        Column("used_on", label=_("使用页面"), accessor=_pages_cell),
+        Column("used_on", label=_("使用页面"), accessor=pages_cell),
         DateColumn("updated_at", label=_("更新时间"), sort_key="updated_at"),
     ]
     list_filter = ["audience"]

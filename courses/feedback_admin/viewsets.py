@@ -34,7 +34,7 @@ from courses.selectors.feedback import (
     submissions_visible_to,
     with_form_counts,
 )
-from courses.viewsets import ServiceOnlyViewSet
+from courses.viewsets import ServiceOnlyViewSet, pages_cell
 
 # -- permission policies ------------------------------------------------------------
 
@@ -91,11 +91,6 @@ class SubmissionURLFinder(ModelAdminURLFinder):
 # -- viewsets -------------------------------------------------------------------------
 
 
-def _pages_cell(form) -> str:
-    uses = getattr(form, "used_on", None) or []
-    return "、".join(f"{use.title}（{use.kind}）" for use in uses) or "—"
-
-
 class FeedbackFormViewSet(SnippetViewSet):
     model = FeedbackForm
     icon = "form"
@@ -112,7 +107,7 @@ class FeedbackFormViewSet(SnippetViewSet):
         "title",
         Column("question_count", label=_("题目数"), sort_key="question_count"),
         Column("submission_count", label=_("提交数"), sort_key="submission_count"),
-        Column("used_on", label=_("使用页面"), accessor=_pages_cell),
+        Column("used_on", label=_("使用页面"), accessor=pages_cell),
         Column(
             "allow_anonymous",
             label=_("匿名"),
