@@ -68,3 +68,8 @@ def register_feedback_summary_urls():
     from courses.feedback_admin.summary import summary_urlpatterns
 
     return [path("feedback/summary/", include(summary_urlpatterns))]
+
+# Learning paths, assignments and progress reports register themselves here.
+import courses.assignment_admin.hooks  # noqa: E402, F401
+import courses.path_admin.hooks  # noqa: E402, F401
+import courses.progress_admin.hooks  # noqa: E402, F401

@@ -1,5 +1,6 @@
 """Learning models; one module per sub-domain, re-exported here."""
 
+from courses.models.assignments import Assignment, ReminderKind, ReminderLog
 from courses.models.feedback import (
     FeedbackAnswer,
     FeedbackForm,
@@ -14,6 +15,12 @@ from courses.models.pages import (
     CoursePageTag,
     LessonMaterial,
     LessonPage,
+)
+from courses.models.paths import (
+    LearningPath,
+    LearningPathStage,
+    PathEnrollment,
+    StageSignOff,
 )
 from courses.models.progress import (
     Enrollment,
@@ -36,6 +43,13 @@ from courses.models.quizzes import (
 )
 
 __all__ = [
+    "Assignment",
+    "ReminderKind",
+    "ReminderLog",
+    "LearningPath",
+    "LearningPathStage",
+    "PathEnrollment",
+    "StageSignOff",
     "Enrollment",
     "EnrollmentSource",
     "EnrollmentStatus",

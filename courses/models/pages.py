@@ -14,7 +14,12 @@ from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
 from taggit.models import TaggedItemBase
-from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+from wagtail.admin.panels import (
+    FieldPanel,
+    InlinePanel,
+    MultiFieldPanel,
+    PageChooserPanel,
+)
 from wagtail.api import APIField
 from wagtail.fields import RichTextField, StreamField
 from wagtail.images.api.fields import ImageRenditionField
@@ -50,7 +55,7 @@ class CourseIndexPage(WithFeedbackForm, Page):
     ]
     api_fields = [APIField("intro")]
     parent_page_types = ["home.HomePage"]
-    subpage_types = ["courses.CoursePage"]
+    subpage_types = ["courses.CoursePage", "courses.LearningPath"]
 
     class Meta:
         verbose_name = _("课程目录")
@@ -227,7 +232,18 @@ class LessonPage(WithFeedbackForm, Page):
     estimated_minutes = models.PositiveSmallIntegerField(
         _("预计时长（分钟）"), default=15
     )
-    body = StreamField(ContentStreamBlock(), verbose_name=_("正文"))
+    body = StreamField(ContentStreamBlock(), verbose_name=_("正文"), blank=True)
+    # "Docs as courses": the lesson is the reading of a help article or handbook
+    # chapter; marking that page as read completes the lesson.
+    study_page = models.ForeignKey(
+        "wagtailcore.Page",
+        verbose_name=_("阅读材料"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="study_lessons",
+        help_text=_("可选：本课时即阅读一篇帮助文章或手册章节，读完即算完成。"),
+    )
     quiz = models.ForeignKey(
         "courses.Quiz",
         verbose_name=_("课后测验"),
@@ -245,6 +261,9 @@ class LessonPage(WithFeedbackForm, Page):
         FieldPanel("summary"),
         FieldPanel("estimated_minutes"),
         FieldPanel("body"),
+        PageChooserPanel(
+            "study_page", ["home.ArticlePage", "home.HandbookChapterPage"]
+        ),
         InlinePanel("materials", label=_("课程资料")),
         FieldPanel("quiz"),
         *WithFeedbackForm.feedback_panels,

@@ -14,10 +14,29 @@ lesson. A recurring assignment starts a new cycle by retiring the current enrolm
 (``is_current`` false) and creating the next, so history is kept.
 """
 
+from datetime import UTC, datetime
+
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, Value
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
+
+# Before any progress: the start of a first cycle in SQL comparisons.
+CYCLE_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def completed_in_cycle(since) -> Q:
+    """Lesson progress rows (``LessonProgress``) completed within a cycle that counts
+    from ``since`` (a datetime, an ``OuterRef`` to an enrolment's
+    ``progress_since``, or None for all time)."""
+    if since is None:
+        return Q(completed_at__isnull=False)
+    if isinstance(since, datetime):
+        return Q(completed_at__gte=since)
+    return Q(completed_at__isnull=False) & Q(
+        completed_at__gte=Coalesce(since, Value(CYCLE_EPOCH))
+    )
 
 
 class EnrollmentSource(models.TextChoices):
@@ -77,6 +96,18 @@ class Enrollment(models.Model):
     )
     cycle = models.PositiveSmallIntegerField(_("周期"), default=1)
     is_current = models.BooleanField(_("当前周期"), default=True)
+    # A later cycle of a recurring assignment counts only what the learner does in it:
+    # lessons completed and exams passed from this moment. Empty (the first cycle):
+    # everything the learner ever did counts.
+    progress_since = models.DateTimeField(_("本周期起算时间"), null=True, blank=True)
+    assignment = models.ForeignKey(
+        "courses.Assignment",
+        verbose_name=_("培训指派"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="enrollments",
+    )
 
     class Meta:
         ordering = ["-enrolled_at", "-id"]

@@ -39,7 +39,12 @@ from wagtail.permission_policies.pages import PagePermissionPolicy
 from courses.admin_views.exports import SafeSpreadsheetExportMixin
 from courses.admin_views.quizzes import policy_for
 from courses.models.pages import LessonPage
-from courses.models.progress import Enrollment, EnrollmentStatus, LessonProgress
+from courses.models.progress import (
+    Enrollment,
+    EnrollmentStatus,
+    LessonProgress,
+    completed_in_cycle,
+)
 from courses.selectors.quiz_results import is_training_admin, learner_name
 
 ENROLLMENTS = "progress_enrollments"
@@ -92,8 +97,8 @@ def with_progress(queryset: QuerySet, *, now=None) -> QuerySet:
         depth=OuterRef("course__depth") + 1,
     ).annotate(live_marker=Value(1))
     done = LessonProgress.objects.filter(
+        completed_in_cycle(OuterRef("progress_since")),
         user=OuterRef("user"),
-        completed_at__isnull=False,
         lesson__live=True,
         lesson__path__startswith=OuterRef("course__path"),
         lesson__depth=OuterRef("course__depth") + 1,

@@ -32,7 +32,11 @@ from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
 from courses.models import Enrollment, LessonPage, LessonProgress, QuizAttempt
-from courses.models.progress import EnrollmentSource, EnrollmentStatus
+from courses.models.progress import (
+    EnrollmentSource,
+    EnrollmentStatus,
+    completed_in_cycle,
+)
 from courses.models.quizzes import AttemptStatus
 
 # Open bounds of an attempt window (the first cycle has no start, the current none
@@ -87,7 +91,11 @@ def _last_active(user):
 
 
 def _with_progress(queryset, *, user, now):
-    done = _count(_own_course_progress(user).filter(completed_at__isnull=False))
+    done = _count(
+        _own_course_progress(user).filter(
+            completed_in_cycle(OuterRef("progress_since"))
+        )
+    )
     return queryset.annotate(
         lessons_total=_lessons_total(),
         lessons_done=done,

@@ -2,7 +2,12 @@
 
 from dataclasses import dataclass
 
-from courses.models.progress import Enrollment, EnrollmentStatus, LessonProgress
+from courses.models.progress import (
+    Enrollment,
+    EnrollmentStatus,
+    LessonProgress,
+    completed_in_cycle,
+)
 from courses.selectors.pages import course_lessons
 
 
@@ -47,9 +52,10 @@ def course_progress_for_user(*, user, course, lessons=None) -> CourseProgress | 
         user=user, course=course, is_current=True
     ).first()
     lesson_ids = [lesson.pk for lesson in lessons]
+    since = enrollment.progress_since if enrollment is not None else None
     completed = frozenset(
         LessonProgress.objects.filter(
-            user=user, lesson_id__in=lesson_ids, completed_at__isnull=False
+            completed_in_cycle(since), user=user, lesson_id__in=lesson_ids
         ).values_list("lesson_id", flat=True)
     )
     total = len(lessons)

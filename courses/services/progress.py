@@ -12,6 +12,11 @@ The completion rule (editors set it on the course, "结业条件"):
   percentage is at least that score.
 The best graded percentage is kept on the enrolment as ``score``.
 
+Cycles: a later cycle of a recurring assignment (``Enrollment.progress_since`` set)
+counts only what the learner does in it: lessons completed and exam attempts graded
+from that moment. Completing a lesson again in a new cycle moves its ``completed_at``
+to now; the first cycle counts everything the learner ever did.
+
 When a course changes (a lesson added or unpublished): completion is never revoked.
 A learner whose enrolment is already completed stays completed with the original
 ``completed_at``; a learner in progress keeps every lesson row and now also needs the
@@ -27,7 +32,7 @@ UniqueConstraints; a losing parallel insert returns the winner's row; a lesson's
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
-from django.db.models import F, Max
+from django.db.models import F, Max, Q
 from django.db.models.functions import Least
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -39,6 +44,7 @@ from courses.models.progress import (
     EnrollmentSource,
     EnrollmentStatus,
     LessonProgress,
+    completed_in_cycle,
 )
 from courses.models.quizzes import AttemptStatus, QuizAttempt
 from home.audiences import can_view_page, visible_pages
@@ -147,8 +153,18 @@ def lesson_mark_complete(*, user, lesson: LessonPage) -> LessonProgress:
     _check_lesson(user, lesson)
     course = lesson_course(lesson)
     row = _progress_row(user, lesson)
-    if row.completed_at is None:
-        LessonProgress.objects.filter(pk=row.pk, completed_at__isnull=True).update(
+    since = (
+        Enrollment.objects.filter(user=user, course=course, is_current=True)
+        .values_list("progress_since", flat=True)
+        .first()
+        if course is not None
+        else None
+    )
+    not_done = Q(completed_at__isnull=True)
+    if since is not None:
+        not_done |= Q(completed_at__lt=since)
+    if row.completed_at is None or (since is not None and row.completed_at < since):
+        LessonProgress.objects.filter(not_done, pk=row.pk).update(
             completed_at=timezone.now(), last_position=100
         )
         row.refresh_from_db()
@@ -187,11 +203,14 @@ def lesson_progress_record(
     return row
 
 
-def _exam_result(*, user, quiz_id: int) -> tuple[bool, Decimal | None]:
-    """(passed, best percentage) over the learner's graded attempts of the exam."""
+def _exam_result(*, user, quiz_id: int, since=None) -> tuple[bool, Decimal | None]:
+    """(passed, best percentage) over the learner's graded attempts of the exam
+    (those started from ``since`` on, when given)."""
     graded = QuizAttempt.objects.filter(
         user=user, quiz_id=quiz_id, status=AttemptStatus.GRADED
     )
+    if since is not None:
+        graded = graded.filter(started_at__gte=since)
     result = graded.aggregate(best=Max("percentage"))
     passed = graded.filter(passed=True).exists()
     return passed, result["best"]
@@ -212,7 +231,9 @@ def enrollment_evaluate(*, enrollment: Enrollment) -> bool:
     updates = []
     passed, best = False, None
     if course.quiz_id:
-        passed, best = _exam_result(user=user, quiz_id=course.quiz_id)
+        passed, best = _exam_result(
+            user=user, quiz_id=course.quiz_id, since=enrollment.progress_since
+        )
         if best is not None and best != enrollment.score:
             enrollment.score = best
             updates.append("score")
@@ -223,7 +244,9 @@ def enrollment_evaluate(*, enrollment: Enrollment) -> bool:
     lessons = visible_pages(LessonPage.objects.child_of(course).live(), user)
     lesson_ids = list(lessons.values_list("pk", flat=True))
     done = LessonProgress.objects.filter(
-        user=user, lesson_id__in=lesson_ids, completed_at__isnull=False
+        completed_in_cycle(enrollment.progress_since),
+        user=user,
+        lesson_id__in=lesson_ids,
     ).count()
     complete = done == len(lesson_ids) and (bool(lesson_ids) or course.quiz_id)
     if complete and course.quiz_id:

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "modelcluster",
     "taggit",
     "django_filters",
+    "django_tasks_db",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -226,6 +227,23 @@ FEEDBACK_RATE_LIMIT = (10, 600)
 # Seconds a feedback summary is reused while no submission is added, deleted or
 # reviewed (0 = aggregate on every request).
 FEEDBACK_SUMMARY_CACHE_SECONDS = 600
+
+# Background work (django.tasks). "default" runs Wagtail's own small jobs (search and
+# reference index updates) inline, so the index is current the moment a page is
+# published; "background" keeps Shifu's e-mails and reminders in the database until the
+# worker runs them (`manage.py db_worker --backend background`, started by `make run`).
+TASKS = {
+    "default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"},
+    "background": {
+        "BACKEND": os.environ.get(
+            "BACKGROUND_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"
+        )
+    },
+}
+# Training reminders: days before a due date on which the learner is reminded (an
+# assignment may set its own), and the hour (local time) the daily run starts.
+REMINDER_DAYS_BEFORE = (7, 1)
+REMINDER_HOUR = int(os.environ.get("REMINDER_HOUR", "8"))
 
 # Search query log: counts gather in the cache and reach the database at most every
 # SEARCH_LOG_FLUSH_SECONDS (or after SEARCH_LOG_FLUSH_QUERIES distinct queries).

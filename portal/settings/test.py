@@ -19,7 +19,10 @@ CACHES = {
         "LOCATION": "shifu-tests",
     }
 }
-TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+TASKS = {
+    alias: {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}
+    for alias in ("default", "background")
+}
 # Concurrency tests need several connections writing one database: SQLite's shared
 # in-memory database fails those with "table is locked" at once, a file waits (WAL,
 # busy timeout) like production.

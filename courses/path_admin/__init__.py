@@ -1,0 +1,1 @@
+"""Wagtail admin of path_admin."""
