@@ -1,6 +1,14 @@
 """Learning models; one module per sub-domain, re-exported here."""
 
 from courses.models.assignments import Assignment, ReminderKind, ReminderLog
+from courses.models.certificates import (
+    Certificate,
+    CertificateSerialCounter,
+    CertificateSource,
+    CertificateStatus,
+    CertificateTemplate,
+    TrainerQualification,
+)
 from courses.models.feedback import (
     FeedbackAnswer,
     FeedbackForm,
@@ -43,6 +51,12 @@ from courses.models.quizzes import (
 )
 
 __all__ = [
+    "Certificate",
+    "CertificateSerialCounter",
+    "CertificateSource",
+    "CertificateStatus",
+    "CertificateTemplate",
+    "TrainerQualification",
     "Assignment",
     "ReminderKind",
     "ReminderLog",

@@ -143,6 +143,30 @@ class CoursePage(WithFeedbackForm, Page):
         help_text=_("可选：考试成绩不低于此分数才算完成；留空则以考试及格为准。"),
     )
 
+    # Certificates (issued by courses.services.certificates on completion).
+    issues_certificate = models.BooleanField(_("完成后颁发结业证书"), default=True)
+    certificate_template = models.ForeignKey(
+        "courses.CertificateTemplate",
+        verbose_name=_("证书模板"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("留空则使用默认模板。"),
+    )
+    certificate_valid_months = models.PositiveSmallIntegerField(
+        _("证书有效期（月）"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(240)],
+        help_text=_("留空表示长期有效。"),
+    )
+    certificate_renew_on_expiry = models.BooleanField(
+        _("证书到期后重新学习"),
+        default=False,
+        help_text=_("证书到期时为学员开始新一轮学习（新的选课记录）。"),
+    )
+
     search_fields = segmented_page_search_fields(
         SegmentedSearchField("summary", boost=1.5),
         SegmentedSearchField("objectives"),
@@ -172,6 +196,15 @@ class CoursePage(WithFeedbackForm, Page):
                 FieldPanel("completion_min_score"),
             ],
             heading=_("结业条件"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("issues_certificate"),
+                FieldPanel("certificate_template"),
+                FieldPanel("certificate_valid_months"),
+                FieldPanel("certificate_renew_on_expiry"),
+            ],
+            heading=_("结业证书"),
         ),
         *WithFeedbackForm.feedback_panels,
     ]

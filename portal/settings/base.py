@@ -245,6 +245,9 @@ TASKS = {
 REMINDER_DAYS_BEFORE = (7, 1)
 REMINDER_HOUR = int(os.environ.get("REMINDER_HOUR", "8"))
 
+# Certificate serial numbers: <prefix>-<year>-<000123>.
+CERTIFICATE_SERIAL_PREFIX = os.environ.get("CERTIFICATE_SERIAL_PREFIX", "SF")
+
 # Search query log: counts gather in the cache and reach the database at most every
 # SEARCH_LOG_FLUSH_SECONDS (or after SEARCH_LOG_FLUSH_QUERIES distinct queries).
 SEARCH_LOG_FLUSH_SECONDS = int(os.environ.get("SEARCH_LOG_FLUSH_SECONDS", "60"))
