@@ -22,6 +22,7 @@ urlpatterns = [
     path("learn/", include("courses.urls")),
     path("my/", include("courses.dashboard_views")),
     path("feedback/", include("courses.feedback_urls")),
+    path("certificates/", include("courses.certificate_urls")),
     path("api/v2/", api_router.urls),
     path("i18n/setlang/", set_language, name="set_language"),
     path("i18n/switch/", home_views.switch_language, name="switch_language"),

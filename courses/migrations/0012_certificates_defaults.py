@@ -47,8 +47,6 @@ def default_template(apps, schema_editor):
             name="标准结业证书",
             title="结业证书",
             issuer="师傅学习平台",
-            signatory_name="培训部",
-            signatory_title="培训主管",
             is_default=True,
         )
 

@@ -247,6 +247,11 @@ REMINDER_HOUR = int(os.environ.get("REMINDER_HOUR", "8"))
 
 # Certificate serial numbers: <prefix>-<year>-<000123>.
 CERTIFICATE_SERIAL_PREFIX = os.environ.get("CERTIFICATE_SERIAL_PREFIX", "SF")
+# Seconds a rendered certificate PDF is reused (keyed by status and template version).
+CERTIFICATE_PDF_CACHE_SECONDS = 24 * 3600
+# Public verification: lookups per IP and window; holder names shown as 张*丰.
+CERTIFICATE_VERIFY_RATE_LIMIT = (30, 600)
+CERTIFICATE_VERIFY_MASK_NAMES = env_bool("CERTIFICATE_VERIFY_MASK_NAMES", True)
 
 # Search query log: counts gather in the cache and reach the database at most every
 # SEARCH_LOG_FLUSH_SECONDS (or after SEARCH_LOG_FLUSH_QUERIES distinct queries).
