@@ -71,5 +71,6 @@ def register_feedback_summary_urls():
 
 # Learning paths, assignments and progress reports register themselves here.
 import courses.assignment_admin.hooks  # noqa: E402, F401
+import courses.certificate_admin.hooks  # noqa: E402, F401
 import courses.path_admin.hooks  # noqa: E402, F401
 import courses.progress_admin.hooks  # noqa: E402, F401

@@ -1,0 +1,1 @@
+"""Wagtail admin of certificates, certificate templates and trainer qualifications."""

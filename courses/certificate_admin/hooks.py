@@ -1,0 +1,1 @@
+"""Admin registration (imported by courses.wagtail_hooks)."""
