@@ -34,6 +34,7 @@ from courses.models.certificates import (
     CertificateTemplate,
 )
 from courses.models.progress import Enrollment, EnrollmentStatus
+from courses.selectors.quiz_results import learner_name
 
 
 class CertificateError(Exception):
@@ -85,9 +86,7 @@ def template_for(course=None) -> CertificateTemplate:
 
 
 def holder_name(user) -> str:
-    profile = getattr(user, "profile", None)
-    name = getattr(profile, "display_name", "") if profile is not None else ""
-    return (name or user.get_full_name() or user.get_username())[:60]
+    return learner_name(user)[:60]
 
 
 def _valid_certificate(*, user, course=None, path=None) -> Certificate | None:

@@ -252,6 +252,9 @@ CERTIFICATE_PDF_CACHE_SECONDS = 24 * 3600
 # Public verification: lookups per IP and window; holder names shown as 张*丰.
 CERTIFICATE_VERIFY_RATE_LIMIT = (30, 600)
 CERTIFICATE_VERIFY_MASK_NAMES = env_bool("CERTIFICATE_VERIFY_MASK_NAMES", True)
+# Days before expiry a holder is reminded; days a renewal cycle has to be completed.
+CERTIFICATE_EXPIRY_REMINDER_DAYS = (60, 30, 7)
+CERTIFICATE_RENEWAL_DUE_DAYS = 30
 
 # Search query log: counts gather in the cache and reach the database at most every
 # SEARCH_LOG_FLUSH_SECONDS (or after SEARCH_LOG_FLUSH_QUERIES distinct queries).
