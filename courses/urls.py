@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from courses import progress_views, views
+from courses import path_views, progress_views, views
 
 app_name = "courses"
 urlpatterns = [
@@ -28,5 +28,16 @@ urlpatterns = [
         "lessons/<int:lesson_id>/position/",
         progress_views.lesson_position_view,
         name="lesson_position",
+    ),
+    path(
+        "paths/<int:path_id>/enroll/",
+        path_views.path_enroll_view,
+        name="path_enroll",
+    ),
+    path("signoffs/", path_views.signoff_list_view, name="signoffs"),
+    path(
+        "signoffs/<int:enrollment_id>/<int:stage_id>/",
+        path_views.signoff_view,
+        name="signoff",
     ),
 ]

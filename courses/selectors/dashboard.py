@@ -8,11 +8,15 @@ Dashboard groups (current, not withdrawn enrolments):
 Both open groups are sorted by urgency: overdue first, then the nearest due date,
 then the most recently active. Overdue is derived (due date passed, not completed),
 never stored. Lesson counts cover the course's live lessons.
+
+Learning paths (``my_paths``, read lazily through ``Dashboard.paths``): each path
+enrolment with its current stage (position / total) and due date; completed paths.
 """
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
+from functools import cached_property
 
 from django.db.models import (
     BooleanField,
@@ -121,13 +125,91 @@ def _percent(enrollment) -> int:
 
 @dataclass(frozen=True)
 class Dashboard:
+    """The course groups (one query, made by ``my_dashboard``), and, read when the
+    page asks for them, the learner's paths (``paths``: one query) and the count of
+    practical tasks waiting for their sign-off (``signoffs_waiting``: None for users
+    who mentor nobody and are no trainer, else the count; at most three queries)."""
+
     in_progress: list
     assigned: list
     completed: list
+    user: object = None
+    now: datetime | None = None
 
     @property
     def is_empty(self) -> bool:
         return not (self.in_progress or self.assigned or self.completed)
+
+    @cached_property
+    def paths(self) -> "PathGroups":
+        return my_paths(user=self.user, now=self.now)
+
+    @cached_property
+    def signoffs_waiting(self) -> int | None:
+        from courses.selectors.paths import may_see_signoffs, signoffs_waiting
+
+        if self.user is None or not may_see_signoffs(self.user):
+            return None
+        return signoffs_waiting(user=self.user).count()
+
+
+@dataclass(frozen=True)
+class PathGroups:
+    in_progress: list
+    completed: list
+
+    def __bool__(self) -> bool:
+        return bool(self.in_progress or self.completed)
+
+
+def my_paths(*, user, now: datetime | None = None) -> PathGroups:
+    """The user's path enrolments (not withdrawn), one query: open ones by urgency
+    (overdue, nearest due date, newest), completed ones newest first. Each carries
+    ``path``, ``current_stage``, ``stage_number`` (the current stage's position),
+    ``stage_total`` and ``is_overdue``."""
+    from courses.models.paths import PathEnrollment
+    from courses.selectors.paths import with_stage_position
+
+    now = now or timezone.now()
+    enrollments = list(
+        with_stage_position(
+            PathEnrollment.objects.filter(user=user)
+            .exclude(status=EnrollmentStatus.WITHDRAWN)
+            .select_related("path", "current_stage")
+        )
+        .annotate(
+            is_overdue=Case(
+                When(
+                    Q(due_at__lt=now) & ~Q(status=EnrollmentStatus.COMPLETED),
+                    then=Value(True),
+                ),
+                default=Value(False),
+                output_field=BooleanField(),
+            ),
+        )
+        .order_by(
+            F("is_overdue").desc(),
+            F("due_at").asc(nulls_last=True),
+            "-enrolled_at",
+            "-pk",
+        )
+    )
+    for enrollment in enrollments:
+        total = enrollment.stage_total
+        done = (
+            total
+            if enrollment.status == EnrollmentStatus.COMPLETED
+            else max(0, enrollment.stage_number - 1)
+        )
+        enrollment.percent = done * 100 // total if total else 0
+    return PathGroups(
+        in_progress=[e for e in enrollments if e.status != EnrollmentStatus.COMPLETED],
+        completed=sorted(
+            (e for e in enrollments if e.status == EnrollmentStatus.COMPLETED),
+            key=lambda e: (e.completed_at or e.enrolled_at, e.pk),
+            reverse=True,
+        ),
+    )
 
 
 def my_dashboard(*, user, now: datetime | None = None) -> Dashboard:
@@ -163,6 +245,8 @@ def my_dashboard(*, user, now: datetime | None = None) -> Dashboard:
         in_progress=[e for e in open_ if e.source != EnrollmentSource.ASSIGNED],
         assigned=[e for e in open_ if e.source == EnrollmentSource.ASSIGNED],
         completed=completed,
+        user=user,
+        now=now,
     )
 
 

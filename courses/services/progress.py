@@ -262,6 +262,14 @@ def enrollment_evaluate(*, enrollment: Enrollment) -> bool:
         updates += ["status", "completed_at"]
     if updates:
         enrollment.save(update_fields=updates)
+    if complete:
+        # In the same transaction: the course certificate, then any learning-path
+        # stage the course completes.
+        from courses.services.certificates import certificate_issue_for_completion
+        from courses.services.paths import paths_evaluate_for_user
+
+        certificate_issue_for_completion(enrollment=enrollment)
+        paths_evaluate_for_user(user=user, course=course)
     return bool(complete)
 
 
