@@ -3,7 +3,10 @@ numbers, reissue, revocation, and the derived status.
 
 - Issued automatically when ``courses.services.progress.enrollment_evaluate`` marks an
   enrolment completed, in the same transaction (a rolled-back completion issues
-  nothing), if the course ``issues_certificate``.
+  nothing), if the course ``issues_certificate``; and when a learning path is
+  completed (``courses.services.paths``). A learner who completes a course again
+  after their certificate expired (renewal) gets a new one; the expired one becomes
+  superseded. Completing a later cycle while the certificate is still valid keeps it.
 - Idempotent: at most one valid certificate per learner and course (or path), a
   partial unique constraint; issuing again returns the valid one. A parallel issuance
   that loses the race returns the winner's certificate.
@@ -156,13 +159,29 @@ def certificate_issue_for_completion(*, enrollment: Enrollment) -> Certificate |
     course = enrollment.course
     if enrollment.status != EnrollmentStatus.COMPLETED or not course.issues_certificate:
         return None
-    return certificate_issue(
+    held = _valid_certificate(user=enrollment.user, course=course)
+    expired = (
+        held is not None
+        and held.valid_until is not None
+        and held.valid_until < timezone.localdate(enrollment.completed_at)
+    )
+    if expired:
+        # Completed again after the certificate expired (renewal): a new one.
+        Certificate.objects.filter(pk=held.pk).update(
+            status=CertificateStatus.SUPERSEDED,
+            revoked_at=enrollment.completed_at,
+            revoke_reason=_("证书到期后重新完成课程，已颁发新证书。"),
+        )
+    certificate = certificate_issue(
         user=enrollment.user,
         course=course,
         enrollment=enrollment,
         score=enrollment.score,
         now=enrollment.completed_at,
     )
+    if expired:
+        Certificate.objects.filter(pk=held.pk).update(superseded_by=certificate)
+    return certificate
 
 
 @transaction.atomic
