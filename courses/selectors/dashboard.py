@@ -128,7 +128,8 @@ class Dashboard:
     """The course groups (one query, made by ``my_dashboard``), and, read when the
     page asks for them, the learner's paths (``paths``: one query) and the count of
     practical tasks waiting for their sign-off (``signoffs_waiting``: None for users
-    who mentor nobody and are no trainer, else the count; at most three queries)."""
+    who mentor nobody and are no trainer, else the count; at most three queries) and
+    their certificates (``certificates``: one query)."""
 
     in_progress: list
     assigned: list
@@ -143,6 +144,13 @@ class Dashboard:
     @cached_property
     def paths(self) -> "PathGroups":
         return my_paths(user=self.user, now=self.now)
+
+    @cached_property
+    def certificates(self) -> list:
+        """The learner's certificates (one query), valid ones first."""
+        from courses.selectors.certificates import my_certificates
+
+        return my_certificates(user=self.user) if self.user is not None else []
 
     @cached_property
     def signoffs_waiting(self) -> int | None:
