@@ -1,11 +1,14 @@
 """A learner's own pages: 我的学习 (``/my/``) and the training archive
-(``/my/archive/``, printable, and as XLSX with ``?format=xlsx``).
+(``/my/archive/``, printable, as XLSX with ``?format=xlsx`` and as an A4 PDF with
+``?format=pdf``).
 
 Both show only the signed-in user's data (no user id in any URL), require sign-in
 (anonymous visitors go to the login page and come back) and answer
 ``private, no-store``: they are never cached by the page cache or a proxy.
 Included from ``portal/urls.py`` under ``my/`` (namespace ``my``).
 """
+
+from urllib.parse import quote
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
@@ -16,11 +19,25 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from courses.archive_pdf import archive_pdf
 from courses.feedback_admin.summary_export import write_xlsx
 from courses.models import CourseIndexPage
 from courses.selectors.dashboard import my_archive, my_dashboard
+from courses.selectors.quiz_results import learner_name, learner_organisation
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PDF_TYPE = "application/pdf"
+
+
+def attachment(content: bytes, *, content_type: str, ascii_name: str, name: str):
+    """A private download named ``name`` (UTF-8, RFC 6266) with an ASCII
+    fallback for old clients."""
+    response = HttpResponse(content, content_type=content_type)
+    encoded = quote(name, safe="")
+    response["Content-Disposition"] = (
+        f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{encoded}"
+    )
+    return response
 
 
 def _catalogue_url(request) -> str | None:
@@ -85,6 +102,19 @@ def archive_sections(archive) -> list[tuple[str, list, list]]:
 @require_GET
 def archive(request):
     data = my_archive(user=request.user)
+    today = f"{timezone.localdate():%Y%m%d}"
+    if request.GET.get("format") == "pdf":
+        name = learner_name(request.user)
+        return attachment(
+            archive_pdf(
+                name=name,
+                organisation=learner_organisation(request.user),
+                archive=data,
+            ),
+            content_type=PDF_TYPE,
+            ascii_name=f"training-archive-{today}.pdf",
+            name=_("培训档案-%(name)s-%(date)s.pdf") % {"name": name, "date": today},
+        )
     if request.GET.get("format") == "xlsx":
         response = HttpResponse(
             write_xlsx(archive_sections(data)), content_type=XLSX_TYPE

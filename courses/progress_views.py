@@ -13,6 +13,7 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -86,7 +87,18 @@ def lesson_complete_view(request, lesson_id: int):
         )
     else:
         messages.success(request, _("已完成本课。"))
-    return redirect(lesson.url)
+    return redirect(_safe_next(request) or lesson.url)
+
+
+def _safe_next(request) -> str | None:
+    """``next`` from the form (e.g. the article a "docs as courses" lesson points
+    at), only if it stays on this site: never an open redirect."""
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return None
 
 
 def _bounded_int(value, upper: int) -> int | None:

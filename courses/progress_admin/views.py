@@ -27,12 +27,13 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce, NullIf
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from wagtail.admin.ui.tables import Column
+from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.views import generic
 from wagtail.permission_policies.pages import PagePermissionPolicy
 
@@ -228,11 +229,15 @@ class EnrollmentIndexView(SafeSpreadsheetExportMixin, generic.IndexView):
     @cached_property
     def columns(self):
         return [
-            Column(
+            TitleColumn(
                 "learner",
                 label=_("学员"),
                 accessor=lambda obj: learner_name(obj.user),
                 sort_key="user__profile__display_name",
+                # The learner's 培训档案 (``report_views.LearnerArchiveView``).
+                get_url=lambda obj: reverse(
+                    "progress_learner_archive", args=[obj.user_id]
+                ),
             ),
             Column(
                 "username",

@@ -71,6 +71,11 @@ def test_pdf_qr_code_decodes_to_the_verification_url():
     )
 
 
+def test_rare_name_characters_are_in_the_font():
+    certificate = issue(name="欧阳喆玥")
+    assert "欧阳喆玥" in pdf_text(render_certificate(certificate))
+
+
 def test_hostile_name_is_drawn_literally():
     certificate = issue(name=HOSTILE)
     text = pdf_text(render_certificate(certificate))
