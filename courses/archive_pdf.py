@@ -26,6 +26,7 @@ MARGIN = 15 * mm
 # 课程, 来源, 报名, 完成, 成绩, 考试次数, 学时, 状态 (A4 portrait less the margins).
 COURSE_WIDTHS = [58 * mm, 18 * mm, 20 * mm, 20 * mm, 14 * mm, 14 * mm, 14 * mm, 22 * mm]
 PATH_WIDTHS = [58 * mm, 18 * mm, 20 * mm, 20 * mm, 42 * mm, 22 * mm]
+CERTIFICATE_WIDTHS = [36 * mm, 74 * mm, 24 * mm, 24 * mm, 22 * mm]
 
 
 def _styles() -> dict[str, ParagraphStyle]:
@@ -126,11 +127,31 @@ def _footer(canvas, doc):
     canvas.restoreState()
 
 
+def certificate_rows(certificates) -> list[list[str]]:
+    return [
+        [
+            certificate.serial,
+            certificate.title,
+            _date(certificate.issued_at),
+            f"{certificate.valid_until:%Y-%m-%d}" if certificate.valid_until else "—",
+            str(certificate.status_label),
+        ]
+        for certificate in certificates
+    ]
+
+
 def archive_pdf(
-    *, name: str, organisation: str, archive, path_enrollments=None, printed_at=None
+    *,
+    name: str,
+    organisation: str,
+    archive,
+    path_enrollments=None,
+    certificates=None,
+    printed_at=None,
 ) -> bytes:
     """The PDF of ``archive`` (``courses.selectors.dashboard.Archive``) for the
-    learner called ``name``; ``path_enrollments`` adds a learning-path table."""
+    learner called ``name``; ``path_enrollments`` adds a learning-path table,
+    ``certificates`` (from ``my_certificates``) a certificate table."""
     styles = _styles()
     printed_at = printed_at or timezone.now()
     story = [
@@ -181,6 +202,17 @@ def archive_pdf(
                 ],
                 path_rows(path_enrollments),
                 PATH_WIDTHS,
+                styles,
+            ),
+        ]
+    if certificates:
+        story += [
+            Spacer(1, 6 * mm),
+            _text(_("证书"), styles["heading"]),
+            _table(
+                [_("证书编号"), _("课程"), _("颁发日期"), _("有效期至"), _("状态")],
+                certificate_rows(certificates),
+                CERTIFICATE_WIDTHS,
                 styles,
             ),
         ]

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET
 from courses.archive_pdf import archive_pdf
 from courses.feedback_admin.summary_export import write_xlsx
 from courses.models import CourseIndexPage
+from courses.selectors.certificates import my_certificates
 from courses.selectors.dashboard import my_archive, my_dashboard
 from courses.selectors.quiz_results import learner_name, learner_organisation
 
@@ -65,8 +66,9 @@ def _local_date(value) -> str:
     return f"{timezone.localtime(value):%Y-%m-%d}" if value else ""
 
 
-def archive_sections(archive) -> list[tuple[str, list, list]]:
-    """The archive as one table (title, headings, rows) for ``write_xlsx``."""
+def archive_sections(archive, certificates=()) -> list[tuple[str, list, list]]:
+    """The archive as tables (title, headings, rows) for ``write_xlsx``: the
+    courses, and the certificates when there are any."""
     headings = [
         _("课程"),
         _("周期"),
@@ -94,7 +96,27 @@ def archive_sections(archive) -> list[tuple[str, list, list]]:
         ]
         for enrollment in archive.enrollments
     ]
-    return [(_("培训档案"), headings, rows)]
+    sections = [(_("培训档案"), headings, rows)]
+    if certificates:
+        sections.append(
+            (
+                _("证书"),
+                [_("证书编号"), _("课程"), _("颁发日期"), _("有效期至"), _("状态")],
+                [
+                    [
+                        certificate.serial,
+                        certificate.title,
+                        _local_date(certificate.issued_at),
+                        f"{certificate.valid_until:%Y-%m-%d}"
+                        if certificate.valid_until
+                        else "",
+                        str(certificate.status_label),
+                    ]
+                    for certificate in certificates
+                ],
+            )
+        )
+    return sections
 
 
 @never_cache
@@ -102,6 +124,7 @@ def archive_sections(archive) -> list[tuple[str, list, list]]:
 @require_GET
 def archive(request):
     data = my_archive(user=request.user)
+    certificates = my_certificates(user=request.user)
     today = f"{timezone.localdate():%Y%m%d}"
     if request.GET.get("format") == "pdf":
         name = learner_name(request.user)
@@ -110,6 +133,7 @@ def archive(request):
                 name=name,
                 organisation=learner_organisation(request.user),
                 archive=data,
+                certificates=certificates,
             ),
             content_type=PDF_TYPE,
             ascii_name=f"training-archive-{today}.pdf",
@@ -117,7 +141,7 @@ def archive(request):
         )
     if request.GET.get("format") == "xlsx":
         response = HttpResponse(
-            write_xlsx(archive_sections(data)), content_type=XLSX_TYPE
+            write_xlsx(archive_sections(data, certificates)), content_type=XLSX_TYPE
         )
         filename = f"training-archive-{timezone.localdate():%Y%m%d}.xlsx"
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -125,7 +149,11 @@ def archive(request):
     return render(
         request,
         "courses/my/archive.html",
-        {"archive": data, "catalogue_url": _catalogue_url(request)},
+        {
+            "archive": data,
+            "certificates": certificates,
+            "catalogue_url": _catalogue_url(request),
+        },
     )
 
 

@@ -7,6 +7,7 @@ from datetime import date
 from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from courses.models.certificates import Certificate, CertificateStatus
 from courses.services.certificates import DisplayStatus, certificate_display_status
@@ -89,6 +90,14 @@ def own_certificate(*, user, pk: int) -> Certificate | None:
     )
 
 
+STATUS_LABELS = {
+    DisplayStatus.VALID: _("有效"),
+    DisplayStatus.EXPIRED: _("已过期"),
+    DisplayStatus.REVOKED: _("已撤销"),
+    DisplayStatus.SUPERSEDED: _("已作废"),
+}
+
+
 def my_certificates(*, user) -> list[Certificate]:
     """The user's certificates, valid ones first, newest first (one query); each
     carries ``display_status``."""
@@ -100,5 +109,6 @@ def my_certificates(*, user) -> list[Certificate]:
     today = timezone.localdate()
     for certificate in certificates:
         certificate.display_status = certificate_display_status(certificate, today)
+        certificate.status_label = STATUS_LABELS[certificate.display_status]
     certificates.sort(key=lambda c: c.display_status != DisplayStatus.VALID)
     return certificates

@@ -50,3 +50,26 @@ def test_certificates_cost_one_query_however_many(client, django_assert_num_quer
         service.certificate_issue(user=learner, course=course)
     with django_assert_num_queries(len(one)):
         client.get(reverse("my:dashboard"))
+
+
+def test_archive_lists_certificates_in_html_pdf_and_xlsx(client):
+    import io
+
+    from openpyxl import load_workbook
+    from pypdf import PdfReader
+
+    course, _lessons = make_course(lessons=1, title="投诉处理进阶")
+    learner = make_learner()
+    certificate = service.certificate_issue(user=learner, course=course)
+    other = service.certificate_issue(user=make_learner("other"), course=course)
+    client.force_login(learner)
+    url = reverse("my:archive")
+    html = client.get(url).content.decode()
+    assert certificate.serial in html and other.serial not in html
+    pdf = client.get(url, {"format": "pdf"}).content
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    assert certificate.serial in text and other.serial not in text
+    workbook = load_workbook(io.BytesIO(client.get(url, {"format": "xlsx"}).content))
+    sheet = workbook.worksheets[-1]
+    values = [cell.value for row in sheet.iter_rows() for cell in row]
+    assert certificate.serial in values and "有效" in values
