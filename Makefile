@@ -10,10 +10,15 @@ PORT ?= 8000
 venv:
 	@PYTHON=$(PYTHON) scripts/bootstrap.sh
 
+# The background worker (e-mails, daily reminders) runs beside runserver and stops
+# with it.
 run: venv
 	$(MANAGE) migrate --noinput
 	$(MANAGE) seed_demo --if-empty
 	$(MANAGE) collectstatic --noinput --verbosity 0
+	$(MANAGE) reminders_schedule
+	@$(MANAGE) db_worker --backend background --queue-name '*' & worker=$$!; \
+	trap 'pkill -TERM -P $$worker 2>/dev/null; kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(MANAGE) runserver $(HOST):$(PORT)
 
 # The whole suite on SQLite, or on PostgreSQL when DATABASE_URL=postgres://... is set.

@@ -1,6 +1,7 @@
 """Builds the demo courses, organisations and demo users on top of the self-study
-content, the courses' quizzes and the demo learners' attempts at them, and the demo
-feedback forms with a year of submissions. Idempotent; ``reset_demo`` removes what
+content, the courses' quizzes and the demo learners' attempts at them, the learning
+path, assignments and progress (``seeding_progress``), and the demo feedback forms
+with a year of submissions. Idempotent; ``reset_demo`` removes what
 seeding creates."""
 
 import io
@@ -22,6 +23,7 @@ from courses import demo_content as content
 from courses import demo_feedback, demo_quizzes
 from courses.models import (
     AttemptGrant,
+    Certificate,
     Choice,
     CourseIndexPage,
     CoursePage,
@@ -40,6 +42,7 @@ from courses.models import (
     ReviewStatus,
 )
 from courses.models.quizzes import CHOICE_KINDS
+from courses.seeding_progress import seed_progress
 from courses.services.quizzes import (
     quiz_answer_grade,
     quiz_attempt_save,
@@ -809,6 +812,7 @@ def seed_demo() -> SeedReport:
     pages = seed_courses(home, documents, users, quizzes, report)
     seed_quiz_attempts(quizzes, pages, users, learners, report)
     seed_feedback(pages, users, organisations, report)
+    seed_progress(users, learners, organisations, report)
     return report
 
 
@@ -825,6 +829,9 @@ def reset_demo() -> None:
     # Attempts protect their quiz; grants, answers and history go with them.
     QuizAttempt.objects.all().delete()
     Quiz.objects.all().delete()
+    # Certificates protect their holder and course (serial counters stay, so a
+    # serial is never given out twice).
+    Certificate.objects.all().delete()
     # Submissions protect their form and their answers protect the questions.
     FeedbackSubmission.objects.all().delete()
     FeedbackForm.objects.all().delete()
@@ -833,6 +840,7 @@ def reset_demo() -> None:
     ArticleVote.objects.all().delete()
     get_document_model().objects.all().delete()
     get_image_model().objects.filter(title__startswith="课程封面").delete()
+    get_image_model().objects.filter(title__startswith="证书印章").delete()
     root = Collection.get_first_root_node()
     for collection in root.get_children():
         collection.delete()

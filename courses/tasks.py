@@ -16,6 +16,9 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from courses.models.feedback import FeedbackKind, FeedbackSubmission
+from courses.services.assignments import assignments_sync_all
+from courses.services.certificate_expiry import certificates_daily
+from courses.services.reminders import reminders_schedule, reminders_send_due
 
 logger = logging.getLogger(__name__)
 
@@ -86,7 +89,7 @@ def _absolute(path: str) -> str:
     return f"{base.rstrip('/')}{path}" if path.startswith("/") else path
 
 
-@task
+@task(backend="background")
 def notify_feedback_submission(submission_id: int) -> int:
     """E-mail a new submission to the form's notify addresses (plain text and HTML;
     everything the respondent typed is escaped in the HTML part). Returns the
@@ -129,3 +132,22 @@ def notify_feedback_submission(submission_id: int) -> int:
         "Feedback submission %s sent to %d address(es)", submission.pk, len(recipients)
     )
     return len(recipients)
+
+
+@task(backend="background")
+def reminders_daily() -> dict:
+    """The daily run of assigned training: sync every active assignment (new
+    joiners, new cycles), send the reminders due today, remind holders of expiring
+    certificates and renew expired ones, then schedule the next run (one pending run
+    at the next ``REMINDER_HOUR``). Returns the counts."""
+    synced = assignments_sync_all()
+    sent = reminders_send_due()
+    certificates = certificates_daily()
+    reminders_schedule()
+    return {
+        "enrolled": synced.created + synced.renewed,
+        "sent": sent.sent,
+        "skipped": sent.skipped,
+        "certificate_reminders": certificates.reminded,
+        "certificates_renewed": certificates.renewed,
+    }
