@@ -51,6 +51,8 @@ reset-db: venv
 bench: venv
 	$(VENV_PY) bench/bench_pages.py $(ARGS)
 	$(VENV_PY) bench/bench_quiz.py
+	$(VENV_PY) bench/bench_progress.py
+	$(VENV_PY) bench/bench_certificates.py
 
 messages: venv
 	$(MANAGE) makemessages -l en -l zh_Hans --ignore=.venv --ignore=locale_overrides

@@ -1,9 +1,13 @@
 """``manage.py seed_load``: volume for benchmarks (many lessons, articles, FAQ items,
-learners, ``--search-articles`` generated help articles for the search benchmark and
-``--feedback`` submissions of 培训反馈单 for the feedback summary benchmark), built on
-top of the demo site. Re-running adds nothing already there."""
+learners, ``--search-articles`` generated help articles for the search benchmark,
+``--feedback`` submissions of 培训反馈单 for the feedback summary benchmark and
+``--progress-learners`` / ``--lesson-progress`` learners with enrolments and lesson
+progress for the progress benchmark, see ``courses.seeding_load``), built on top of the
+demo site. Re-running adds nothing already there (progress: tops up to the numbers
+given)."""
 
 import random
+import time
 import uuid
 from datetime import timedelta
 
@@ -28,6 +32,7 @@ from courses.models import (
     ReviewStatus,
 )
 from courses.seeding import create_feedback_form, feedback_answer_rows
+from courses.seeding_load import bulk_progress
 from home.models import (
     ArticlePage,
     ArticlePageTag,
@@ -378,6 +383,20 @@ class Command(BaseCommand):
             help="Total number of generated 培训反馈单 submissions (every question "
             "answered) for the feedback summary benchmark.",
         )
+        parser.add_argument(
+            "--progress-learners",
+            type=int,
+            default=0,
+            help="Total number of generated learners with enrolments and lesson "
+            "progress for the progress benchmark (tops up; existing ones unchanged).",
+        )
+        parser.add_argument(
+            "--lesson-progress",
+            type=int,
+            default=0,
+            help="Total number of lesson-progress rows of the generated learners "
+            "(spread over the learners added by this run).",
+        )
 
     @transaction.atomic
     def handle(
@@ -389,6 +408,8 @@ class Command(BaseCommand):
         learners,
         search_articles,
         feedback,
+        progress_learners=0,
+        lesson_progress=0,
         **options,
     ):
         index = CourseIndexPage.objects.first()
@@ -469,6 +490,14 @@ class Command(BaseCommand):
         if feedback:
             made = bulk_feedback(course, feedback, self.stdout)
             self.stdout.write(f"Created {made} feedback submissions.")
+        if progress_learners:
+            begin = time.perf_counter()
+            made = bulk_progress(progress_learners, lesson_progress, self.stdout)
+            self.stdout.write(
+                f"Created {made['learners']} learners, {made['enrollments']} "
+                f"enrolments and {made['lesson_progress']} lesson-progress rows in "
+                f"{time.perf_counter() - begin:.1f} s."
+            )
         self.stdout.write(
             f"Load ready: {LessonPage.objects.child_of(course).count()} lessons, "
             f"{ArticlePage.objects.count()} articles, "
