@@ -17,6 +17,7 @@ from courses.models import (
     LearningPath,
     LearningPathStage,
     LessonPage,
+    LessonProgress,
     PathEnrollment,
     TrainerQualification,
 )
@@ -121,9 +122,15 @@ def seed_learner_progress(index, people, report: SeedReport) -> None:
             lessons = list(LessonPage.objects.child_of(courses[slug]).live())
             if count != "all":
                 lessons = lessons[:count]
+            done = set(
+                LessonProgress.objects.filter(
+                    user=user, lesson__in=lessons, completed_at__isnull=False
+                ).values_list("lesson_id", flat=True)
+            )
             for lesson in lessons:
-                lesson_mark_complete(user=user, lesson=lesson)
-                report.add("lesson progress")
+                if lesson.pk not in done:
+                    lesson_mark_complete(user=user, lesson=lesson)
+                    report.add("lesson progress")
     path = LearningPath.objects.child_of(index).get(slug=spec.INDUCTION_PATH["slug"])
     for username, mentor in spec.MENTORS.items():
         PathEnrollment.objects.filter(user=people[username], path=path).update(

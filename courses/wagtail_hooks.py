@@ -69,6 +69,7 @@ def register_feedback_summary_urls():
 
     return [path("feedback/summary/", include(summary_urlpatterns))]
 
+
 # Learning paths, assignments and progress reports register themselves here.
 import courses.assignment_admin.hooks  # noqa: E402, F401
 import courses.certificate_admin.hooks  # noqa: E402, F401

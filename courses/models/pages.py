@@ -26,6 +26,7 @@ from wagtail.images.api.fields import ImageRenditionField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from courses.certificate_admin.forms import CoursePageForm
 from home.blocks import ContentStreamBlock, table_of_contents
 from home.mixins import WithFeedbackForm
 from home.search.index import SegmentedSearchField, segmented_page_search_fields
@@ -81,7 +82,10 @@ class CoursePageTag(TaggedItemBase):
 
 class CoursePage(WithFeedbackForm, Page):
     """A course: summary, objectives, audience, level, hours, trainer and its lessons
-    (the child LessonPages, in tree order)."""
+    (the child LessonPages, in tree order). Only a trainer qualified for the course
+    can be set (``CoursePageForm``)."""
+
+    base_form_class = CoursePageForm
 
     summary = models.TextField(_("课程简介"), max_length=1000)
     objectives = models.TextField(

@@ -72,13 +72,17 @@ def test_no_reminder_for_revoked_or_far_off_certificates():
 
 
 def test_renewal_starts_a_new_cycle_once_when_the_course_says_so():
-    certificate = certificate_valid_until(-1, certificate_renew_on_expiry=True)
-    course, user = certificate.course, certificate.user
+    course, lessons = make_course(
+        lessons=1, certificate_valid_months=12, certificate_renew_on_expiry=True
+    )
+    user, lesson = make_learner("renewing"), lessons[0]
     course_enroll(user=user, course=course)
-    lesson = course.get_children().specific().get()
-    lesson_mark_complete(user=user, lesson=lesson)
+    lesson_mark_complete(user=user, lesson=lesson)  # completes and issues
     first = Enrollment.objects.get(user=user, course=course)
     assert first.status == "completed"
+    Certificate.objects.filter(user=user, course=course).update(
+        valid_until=timezone.localdate() - timedelta(days=1)
+    )
     assert expiry.certificates_renew_expired() == 1
     assert expiry.certificates_renew_expired() == 0
     first.refresh_from_db()
