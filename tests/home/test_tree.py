@@ -3,7 +3,7 @@
 from wagtail.models import Page
 from wagtail.test.utils import WagtailPageTestCase
 
-from courses.models import CourseIndexPage, CoursePage, LessonPage
+from courses.models import CourseIndexPage, CoursePage, LearningPath, LessonPage
 from home.models import (
     ArticlePage,
     DownloadsPage,
@@ -29,9 +29,10 @@ class PageTreeRulesTests(WagtailPageTestCase):
         self.assertAllowedSubpageTypes(FaqPage, set())
         self.assertAllowedSubpageTypes(HandbookPage, {HandbookChapterPage})
         self.assertAllowedSubpageTypes(HandbookChapterPage, {HandbookChapterPage})
-        self.assertAllowedSubpageTypes(CourseIndexPage, {CoursePage})
+        self.assertAllowedSubpageTypes(CourseIndexPage, {CoursePage, LearningPath})
         self.assertAllowedSubpageTypes(CoursePage, {LessonPage})
         self.assertAllowedSubpageTypes(LessonPage, set())
+        self.assertAllowedSubpageTypes(LearningPath, set())
 
     def test_pages_cannot_be_created_in_the_wrong_place(self):
         self.assertCanCreateAt(HelpCentrePage, ArticlePage)
