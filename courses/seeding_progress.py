@@ -45,6 +45,7 @@ def seed_induction_path(index: CourseIndexPage, admin, report: SeedReport):
     )
     path.stages = [
         LearningPathStage(
+            sort_order=number,
             title=stage["title"],
             schedule=stage["schedule"],
             description=stage["description"],
@@ -52,7 +53,7 @@ def seed_induction_path(index: CourseIndexPage, admin, report: SeedReport):
             task_title=stage.get("task", ""),
             task_description=stage.get("task_description", ""),
         )
-        for stage in spec.INDUCTION_PATH["stages"]
+        for number, stage in enumerate(spec.INDUCTION_PATH["stages"])
     ]
     publish_child(index, path, admin)
     restrict_to_staff(path)
