@@ -28,6 +28,7 @@ from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen import canvas
 
+from courses.links import absolute_url
 from courses.models.certificates import Certificate, Orientation
 from courses.pdf_fonts import cjk_font
 
@@ -35,9 +36,9 @@ PLACEHOLDER = re.compile(r"\{(name|course|date|score|hours|serial)\}")
 
 
 def verification_url(certificate: Certificate) -> str:
-    base = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
-    path = reverse("certificates:verify_code", args=[certificate.verification_code])
-    return f"{base}{path}"
+    return absolute_url(
+        reverse("certificates:verify_code", args=[certificate.verification_code])
+    )
 
 
 def chinese_date(day: date) -> str:

@@ -15,6 +15,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from courses.links import absolute_url
 from courses.models.feedback import FeedbackKind, FeedbackSubmission
 from courses.services.assignments import assignments_sync_all
 from courses.services.certificate_expiry import certificates_daily
@@ -84,11 +85,6 @@ def _answer_lines(submission: FeedbackSubmission) -> list[AnswerLine]:
     return lines
 
 
-def _absolute(path: str) -> str:
-    base = getattr(settings, "WAGTAILADMIN_BASE_URL", "") or ""
-    return f"{base.rstrip('/')}{path}" if path.startswith("/") else path
-
-
 @task(backend="background")
 def notify_feedback_submission(submission_id: int) -> int:
     """E-mail a new submission to the form's notify addresses (plain text and HTML;
@@ -109,7 +105,7 @@ def notify_feedback_submission(submission_id: int) -> int:
     page = submission.page
     page_url = ""
     if page is not None:
-        page_url = _absolute(page.get_url() or "")
+        page_url = absolute_url(page.get_url() or "")
     # Staff read these mails in the site's language, whatever the respondent used.
     with translation.override(settings.LANGUAGE_CODE):
         context = {

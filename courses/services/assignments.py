@@ -34,15 +34,15 @@ learners who already have progress on the course are evaluated one by one, so a
 completed course is recognised at once.
 """
 
-import calendar
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Max, Q, QuerySet
 from django.utils import timezone
 
+from courses.dates import add_months, end_of_day, start_of_day
 from courses.models import Assignment, CoursePage, LessonPage
 from courses.models.paths import PathEnrollment
 from courses.models.progress import (
@@ -56,8 +56,6 @@ from courses.services.paths import path_enroll, path_evaluate
 from courses.services.progress import enrollment_evaluate
 from home.audiences import can_view_page
 from portal.accounts.models import Profile
-
-END_OF_DAY = time(23, 59, 59)
 
 
 @dataclass
@@ -84,23 +82,6 @@ class SyncResult:
 
 
 # -- dates --------------------------------------------------------------------------
-
-
-def add_months(day: date, months: int) -> date:
-    """``day`` plus ``months`` calendar months (the 31st becomes the month's last
-    day when the month is shorter)."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
-def end_of_day(day: date) -> datetime:
-    """23:59:59 of ``day`` in local time."""
-    return timezone.make_aware(datetime.combine(day, END_OF_DAY))
-
-
-def start_of_day(day: date) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time.min))
 
 
 def cycle_start(assignment: Assignment, today: date) -> tuple[int, date]:

@@ -25,10 +25,10 @@ from django.db.models import Max, Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from courses.links import absolute_url
 from courses.models.certificates import Certificate, CertificateStatus
 from courses.models.progress import Enrollment, EnrollmentSource
 from courses.selectors.quiz_results import learner_name
-from courses.services.reminders import absolute_url
 
 logger = logging.getLogger(__name__)
 

@@ -29,6 +29,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from courses.dates import add_months
 from courses.models.certificates import (
     Certificate,
     CertificateSerialCounter,
@@ -46,18 +47,6 @@ class CertificateError(Exception):
     def __init__(self, message: str):
         super().__init__(message)
         self.message = message
-
-
-def add_months(day: date, months: int) -> date:
-    """``day`` plus ``months`` calendar months (the 31st becomes the month's last)."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    for candidate in (day.day, 30, 29, 28):
-        try:
-            return day.replace(year=year, month=month, day=candidate)
-        except ValueError:
-            continue
-    raise ValueError(day)
 
 
 def serial_allocate(*, year: int, prefix: str | None = None) -> str:

@@ -33,6 +33,7 @@ from django.tasks import TaskResultStatus, task_backends
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from courses.links import absolute_url
 from courses.models import Assignment, ReminderKind, ReminderLog
 from courses.models.paths import PathEnrollment
 from courses.models.progress import Enrollment, EnrollmentStatus
@@ -53,11 +54,6 @@ class ReminderResult:
     @property
     def skipped(self) -> int:
         return self.already + self.no_email
-
-
-def absolute_url(path: str) -> str:
-    base = getattr(settings, "WAGTAILADMIN_BASE_URL", "") or ""
-    return f"{base.rstrip('/')}{path}" if path.startswith("/") else path
 
 
 def open_enrollments(assignment: Assignment) -> QuerySet:

@@ -7,10 +7,11 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
+from courses.dates import end_of_day
 from courses.models import LearningPath, LearningPathStage, PathEnrollment
 from courses.models.progress import EnrollmentSource, EnrollmentStatus
 from courses.selectors.assignments import assignment_completion
-from courses.services.assignments import assignment_sync, end_of_day
+from courses.services.assignments import assignment_sync
 from courses.services.paths import path_enroll
 from courses.services.reminders import reminders_send_due
 from tests.courses.assignments.helpers import assign, learner, local

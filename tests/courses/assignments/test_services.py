@@ -10,17 +10,16 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from courses.dates import add_months, end_of_day
 from courses.models import Enrollment, Quiz, QuizAttempt
 from courses.models.progress import EnrollmentSource, EnrollmentStatus
 from courses.models.quizzes import AttemptStatus
 from courses.selectors.dashboard import my_archive
 from courses.services.assignments import (
-    add_months,
     assignment_due_for,
     assignment_learners,
     assignment_sync,
     cycle_start,
-    end_of_day,
 )
 from courses.services.progress import (
     course_enroll,
