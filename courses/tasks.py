@@ -136,14 +136,25 @@ def reminders_daily() -> dict:
     joiners, new cycles), send the reminders due today, remind holders of expiring
     certificates and renew expired ones, then schedule the next run (one pending run
     at the next ``REMINDER_HOUR``). Returns the counts."""
-    synced = assignments_sync_all()
-    sent = reminders_send_due()
-    certificates = certificates_daily()
+    # The next run is scheduled first: whatever fails below, tomorrow comes.
     reminders_schedule()
+    counts = {}
+    for name, step in (
+        ("sync", assignments_sync_all),
+        ("reminders", reminders_send_due),
+        ("certificates", certificates_daily),
+    ):
+        try:
+            counts[name] = step()
+        except Exception:  # noqa: BLE001 - one failing step must not stop the others
+            logger.exception("daily training step %s failed", name)
+    synced, sent, certificates = (
+        counts.get(k) for k in ("sync", "reminders", "certificates")
+    )
     return {
-        "enrolled": synced.created + synced.renewed,
-        "sent": sent.sent,
-        "skipped": sent.skipped,
-        "certificate_reminders": certificates.reminded,
-        "certificates_renewed": certificates.renewed,
+        "enrolled": synced.created + synced.renewed if synced else None,
+        "sent": sent.sent if sent else None,
+        "skipped": sent.skipped if sent else None,
+        "certificate_reminders": certificates.reminded if certificates else None,
+        "certificates_renewed": certificates.renewed if certificates else None,
     }

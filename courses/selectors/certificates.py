@@ -84,9 +84,13 @@ def certificate_lookup(query: str, *, today: date | None = None) -> Verification
 
 
 def own_certificate(*, user, pk: int) -> Certificate | None:
-    """``user``'s certificate ``pk`` (with its template), or None."""
+    """``user``'s certificate ``pk`` (with its template), or None; revoked and
+    superseded certificates are no longer handed out (expired ones are: they
+    record training that happened)."""
     return (
-        Certificate.objects.filter(user=user, pk=pk).select_related("template").first()
+        Certificate.objects.filter(user=user, pk=pk, status=CertificateStatus.VALID)
+        .select_related("template")
+        .first()
     )
 
 

@@ -27,7 +27,7 @@ from django.utils import timezone, translation
 
 from courses.links import absolute_url
 from courses.models.certificates import Certificate, CertificateStatus
-from courses.models.progress import Enrollment, EnrollmentSource
+from courses.models.progress import Enrollment, EnrollmentSource, EnrollmentStatus
 from courses.selectors.quiz_results import learner_name
 
 logger = logging.getLogger(__name__)
@@ -93,18 +93,24 @@ def certificates_remind_expiring(*, now=None) -> int:
         threshold = _threshold(days_left)
         if threshold is None:
             continue
-        with transaction.atomic():
-            claimed = (
-                Certificate.objects.filter(pk=certificate.pk)
-                .filter(
-                    Q(expiry_reminded_days__isnull=True)
-                    | Q(expiry_reminded_days__gt=threshold)
+        try:
+            # The claim and the e-mail commit together: a failed send leaves the
+            # reminder due for the next run.
+            with transaction.atomic():
+                claimed = (
+                    Certificate.objects.filter(pk=certificate.pk)
+                    .filter(
+                        Q(expiry_reminded_days__isnull=True)
+                        | Q(expiry_reminded_days__gt=threshold)
+                    )
+                    .update(expiry_reminded_days=threshold)
                 )
-                .update(expiry_reminded_days=threshold)
-            )
-            if claimed:
-                _message(certificate, days_left).send()
-                sent += 1
+                if claimed:
+                    _message(certificate, days_left).send()
+        except Exception:  # noqa: BLE001 - one bad address must not stop the run
+            logger.exception("expiry reminder for %s failed", certificate.serial)
+            continue
+        sent += claimed
     return sent
 
 
@@ -118,6 +124,7 @@ def certificates_renew_expired(*, now=None) -> int:
         valid_until__lt=today,
         renewed_at__isnull=True,
         course__certificate_renew_on_expiry=True,
+        user__is_active=True,
     ).select_related("course")
     renewed = 0
     for certificate in expired:
@@ -125,6 +132,16 @@ def certificates_renew_expired(*, now=None) -> int:
             if not Certificate.objects.filter(
                 pk=certificate.pk, renewed_at__isnull=True
             ).update(renewed_at=now):
+                continue
+            studying = Enrollment.objects.filter(
+                user_id=certificate.user_id,
+                course=certificate.course,
+                is_current=True,
+                status=EnrollmentStatus.IN_PROGRESS,
+                enrolled_at__gt=certificate.issued_at,
+            ).exists()
+            if studying:
+                # Already in a new cycle (a recurring assignment got there first).
                 continue
             _start_new_cycle(
                 user_id=certificate.user_id, course=certificate.course, now=now

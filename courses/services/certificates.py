@@ -16,8 +16,10 @@ numbers, reissue, revocation, and the derived status.
   database constraint on ``serial``) and gap-free, because a rolled-back issuance
   rolls its increment back too.
 - Reissue marks the old certificate superseded (with who, when and why) and issues a
-  new one with a new serial and code. Revocation needs a reason. Expired is derived
-  from ``valid_until``; an expired certificate stays "valid" in the database.
+  new one with a new serial and code and the same validity end. Issuing to someone
+  whose certificate has expired (manual, bulk or a completed renewal) supersedes it.
+  Revocation needs a reason. Expired is derived from ``valid_until``; an expired
+  certificate stays "valid" in the database until it is replaced.
 """
 
 from dataclasses import dataclass
@@ -25,7 +27,7 @@ from datetime import date
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -52,7 +54,7 @@ class CertificateError(Exception):
 def serial_allocate(*, year: int, prefix: str | None = None) -> str:
     """The next serial number of ``prefix`` and ``year``; call inside the issuing
     transaction (it holds the counter row's lock until commit)."""
-    prefix = prefix or settings.CERTIFICATE_SERIAL_PREFIX
+    prefix = (prefix or settings.CERTIFICATE_SERIAL_PREFIX).upper()
     counters = CertificateSerialCounter.objects.filter(prefix=prefix, year=year)
     if not counters.update(last_number=F("last_number") + 1):
         try:
@@ -68,12 +70,16 @@ def serial_allocate(*, year: int, prefix: str | None = None) -> str:
 
 
 def template_for(course=None) -> CertificateTemplate:
-    """The course's template, else the default one, else the first."""
+    """The course's template, else the default one, else the first; if an admin
+    deleted them all, the standard design is recreated rather than a completion
+    failing for want of a template."""
     if course is not None and course.certificate_template_id:
         return course.certificate_template
     template = CertificateTemplate.objects.order_by("-is_default", "pk").first()
     if template is None:
-        raise CertificateError(_("尚未设置证书模板，请先在“证书模板”中创建。"))
+        template, _created = CertificateTemplate.objects.get_or_create(
+            name="标准结业证书", defaults={"is_default": True}
+        )
     return template
 
 
@@ -91,6 +97,15 @@ def _valid_certificate(*, user, course=None, path=None) -> Certificate | None:
     )
 
 
+def _supersede(certificate: Certificate, *, by, reason: str, now) -> None:
+    Certificate.objects.filter(pk=certificate.pk).update(
+        status=CertificateStatus.SUPERSEDED,
+        revoked_at=now,
+        revoked_by=by,
+        revoke_reason=reason[:500],
+    )
+
+
 @transaction.atomic
 def certificate_issue(
     *,
@@ -102,27 +117,49 @@ def certificate_issue(
     source: str = CertificateSource.AUTOMATIC,
     by=None,
     now=None,
+    renew_if_issued_before=None,
+    valid_until=None,
 ) -> Certificate:
     """Issue ``user`` a certificate for ``course`` (or ``path``), or return the valid
-    one they hold (idempotent)."""
+    one they hold (idempotent).
+
+    A held certificate that has expired, or was issued before
+    ``renew_if_issued_before`` (the start of the cycle just completed:
+    recertification), is superseded by the new one. ``valid_until`` overrides the
+    course's validity (a reissue keeps the original end date)."""
     if (course is None) == (path is None):
         raise CertificateError(_("请选择一门课程或一条学习路径。"))
-    existing = _valid_certificate(user=user, course=course, path=path)
-    if existing is not None:
-        return existing
     now = now or timezone.now()
-    target = course or path
-    template = template_for(course)
-    valid_months = getattr(course, "certificate_valid_months", None)
     issued_on = timezone.localdate(now)
+    held = _valid_certificate(user=user, course=course, path=path)
+    replaces = None
+    if held is not None:
+        expired = held.valid_until is not None and held.valid_until < issued_on
+        earlier_cycle = (
+            renew_if_issued_before is not None
+            and held.issued_at < renew_if_issued_before
+        )
+        if not (expired or earlier_cycle):
+            return held
+        reason = (
+            _("证书已到期，完成复训后颁发新证书。")
+            if expired
+            else _("完成新一轮学习，颁发新证书。")
+        )
+        _supersede(held, by=by, reason=reason, now=now)
+        replaces = held
+    target = course or path
+    valid_months = getattr(course, "certificate_valid_months", None)
+    if valid_until is None and valid_months:
+        valid_until = add_months(issued_on, valid_months)
     try:
         with transaction.atomic():
-            return Certificate.objects.create(
+            certificate = Certificate.objects.create(
                 user=user,
                 course=course,
                 path=path,
                 enrollment=enrollment,
-                template=template,
+                template=template_for(course),
                 serial=serial_allocate(year=issued_on.year),
                 holder_name=holder_name(user),
                 title=target.title[:255],
@@ -131,46 +168,33 @@ def certificate_issue(
                 source=source,
                 issued_at=now,
                 issued_by=by,
-                valid_until=add_months(issued_on, valid_months)
-                if valid_months
-                else None,
+                valid_until=valid_until,
             )
     except IntegrityError:
         existing = _valid_certificate(user=user, course=course, path=path)
         if existing is None:
             raise
         return existing
+    if replaces is not None:
+        Certificate.objects.filter(pk=replaces.pk).update(superseded_by=certificate)
+    return certificate
 
 
 def certificate_issue_for_completion(*, enrollment: Enrollment) -> Certificate | None:
     """The automatic certificate of a completed enrolment (None if the course does
-    not issue certificates)."""
+    not issue certificates). Completing a later cycle (recurring training, renewal)
+    replaces a certificate issued before that cycle began."""
     course = enrollment.course
     if enrollment.status != EnrollmentStatus.COMPLETED or not course.issues_certificate:
         return None
-    held = _valid_certificate(user=enrollment.user, course=course)
-    expired = (
-        held is not None
-        and held.valid_until is not None
-        and held.valid_until < timezone.localdate(enrollment.completed_at)
-    )
-    if expired:
-        # Completed again after the certificate expired (renewal): a new one.
-        Certificate.objects.filter(pk=held.pk).update(
-            status=CertificateStatus.SUPERSEDED,
-            revoked_at=enrollment.completed_at,
-            revoke_reason=_("证书到期后重新完成课程，已颁发新证书。"),
-        )
-    certificate = certificate_issue(
+    return certificate_issue(
         user=enrollment.user,
         course=course,
         enrollment=enrollment,
         score=enrollment.score,
         now=enrollment.completed_at,
+        renew_if_issued_before=enrollment.progress_since,
     )
-    if expired:
-        Certificate.objects.filter(pk=held.pk).update(superseded_by=certificate)
-    return certificate
 
 
 @transaction.atomic
@@ -196,18 +220,17 @@ def certificate_revoke(*, certificate: Certificate, by, reason: str) -> Certific
 @transaction.atomic
 def certificate_reissue(*, certificate: Certificate, by, reason: str) -> Certificate:
     """Replace a valid certificate by a new one (new serial and code, current name
-    and template); the old one becomes superseded."""
+    and template, the same validity end); the old one becomes superseded. An expired
+    certificate is not reissued: it is renewed by completing the course again or by
+    issuing a new one."""
     reason = (reason or "").strip()
     if not reason:
         raise CertificateError(_("请填写重新颁发的原因。"))
     old = Certificate.objects.select_for_update().get(pk=certificate.pk)
-    if old.status != CertificateStatus.VALID:
-        raise CertificateError(_("只能重新颁发有效的证书。"))
-    old.status = CertificateStatus.SUPERSEDED
-    old.revoked_at = timezone.now()
-    old.revoked_by = by
-    old.revoke_reason = reason[:500]
-    old.save(update_fields=["status", "revoked_at", "revoked_by", "revoke_reason"])
+    if certificate_display_status(old) != DisplayStatus.VALID:
+        raise CertificateError(_("只能重新颁发有效期内的证书。"))
+    now = timezone.now()
+    _supersede(old, by=by, reason=reason, now=now)
     new = certificate_issue(
         user=old.user,
         course=old.course,
@@ -216,6 +239,8 @@ def certificate_reissue(*, certificate: Certificate, by, reason: str) -> Certifi
         score=old.score,
         source=CertificateSource.MANUAL,
         by=by,
+        now=now,
+        valid_until=old.valid_until,
     )
     Certificate.objects.filter(pk=old.pk).update(superseded_by=new)
     return new
@@ -232,9 +257,13 @@ def certificates_issue_bulk(*, users, course, by, score=None) -> BulkResult:
     """Issue ``course`` certificates to ``users`` (e.g. everyone who passed an onsite
     session); those already holding a valid one are counted, not reissued."""
     issued = held = 0
+    today = timezone.localdate()
     holders = set(
         Certificate.objects.filter(
-            course=course, status=CertificateStatus.VALID, user__in=users
+            Q(valid_until__isnull=True) | Q(valid_until__gte=today),
+            course=course,
+            status=CertificateStatus.VALID,
+            user__in=users,
         ).values_list("user_id", flat=True)
     )
     for user in users:

@@ -50,10 +50,11 @@ class ReminderResult:
     sent: int = 0
     already: int = 0  # already reminded today (about this assignment)
     no_email: int = 0  # the learner has no e-mail address
+    failed: int = 0  # the mail server refused the message (tried again next run)
 
     @property
     def skipped(self) -> int:
-        return self.already + self.no_email
+        return self.already + self.no_email + self.failed
 
 
 def open_enrollments(assignment: Assignment) -> QuerySet:
@@ -67,8 +68,7 @@ def open_enrollments(assignment: Assignment) -> QuerySet:
     else:
         rows = PathEnrollment.objects.filter(path_id=assignment.path_id)
     return (
-        rows.filter(user_id__in=learners)
-        .exclude(status=EnrollmentStatus.COMPLETED)
+        rows.filter(user_id__in=learners, status=EnrollmentStatus.IN_PROGRESS)
         .select_related("user__profile")
         .order_by("user_id")
     )
@@ -134,6 +134,11 @@ def _remind(assignment, enrollment, kind, now, result: ReminderResult) -> None:
             _message(assignment, enrollment, today).send()
     except IntegrityError:
         result.already += 1
+        return
+    except Exception:  # noqa: BLE001 - one refused address must not stop the run
+        # The log row rolled back with the failure: the reminder is tried again.
+        logger.exception("reminder to user %s failed", enrollment.user_id)
+        result.failed += 1
         return
     result.sent += 1
 

@@ -240,9 +240,8 @@ TASKS = {
         )
     },
 }
-# Training reminders: days before a due date on which the learner is reminded (an
-# assignment may set its own), and the hour (local time) the daily run starts.
-REMINDER_DAYS_BEFORE = (7, 1)
+# Training reminders: the hour (local time) the daily run starts (each assignment
+# sets the days before its due date, 7 and 1 by default).
 REMINDER_HOUR = int(os.environ.get("REMINDER_HOUR", "8"))
 
 # Certificate serial numbers: <prefix>-<year>-<000123>.

@@ -395,7 +395,7 @@ def test_reissue_supersedes_and_opens_the_new_certificate(client, data, training
     assert new.status == CertificateStatus.VALID and new.serial != old.serial
     assert response["Location"] == f"{URL}inspect/{new.pk}/"
     again = client.post(url, {"reason": "再来"})
-    assert "只能重新颁发有效的证书。" in messages_of(again)
+    assert "只能重新颁发有效期内的证书。" in messages_of(again)
     assert Certificate.objects.filter(user=data["ann"]).count() == 2
 
 

@@ -101,3 +101,24 @@ def test_no_renewal_when_the_course_does_not_renew():
     certificate_valid_until(-1)
     assert expiry.certificates_renew_expired() == 0
     assert Enrollment.objects.count() == 0
+
+
+def test_a_refused_address_does_not_stop_the_run(monkeypatch):
+    from django.core.mail import EmailMultiAlternatives
+
+    bad = certificate_valid_until(30)
+    good = certificate_valid_until(30)
+    type(bad.user).objects.filter(pk=bad.user.pk).update(email="bad@example.com")
+    real_send = EmailMultiAlternatives.send
+
+    def send(message, *args, **kwargs):
+        if message.to == ["bad@example.com"]:
+            raise OSError("recipient refused")
+        return real_send(message, *args, **kwargs)
+
+    monkeypatch.setattr(EmailMultiAlternatives, "send", send)
+    assert expiry.certificates_remind_expiring() == 1
+    bad.refresh_from_db()
+    good.refresh_from_db()
+    assert good.expiry_reminded_days == 30
+    assert bad.expiry_reminded_days is None  # tried again next run

@@ -119,3 +119,31 @@ def test_renewal_after_expiry_issues_a_new_certificate():
     assert old.status == CertificateStatus.SUPERSEDED and old.superseded_by == new
     assert new.valid_until > timezone.localdate()
     assert new.enrollment.cycle == 2
+
+
+def test_completing_a_later_cycle_before_expiry_recertifies():
+    from courses.services.certificate_expiry import _start_new_cycle
+
+    course, lessons = make_course(lessons=1, certificate_valid_months=12)
+    learner = make_learner()
+    complete_lessons(learner, lessons)
+    first = Certificate.objects.get()
+    # The yearly refresher starts before the certificate expires.
+    _start_new_cycle(user_id=learner.pk, course=course, now=timezone.now())
+    complete_lessons(learner, lessons)
+    first.refresh_from_db()
+    second = Certificate.objects.get(status=CertificateStatus.VALID)
+    assert first.status == CertificateStatus.SUPERSEDED
+    assert first.superseded_by == second
+    assert second.enrollment.cycle == 2
+
+
+def test_a_deleted_default_template_does_not_block_completion():
+    from courses.models import CertificateTemplate
+
+    CertificateTemplate.objects.all().delete()
+    course, lessons = make_course(lessons=1)
+    learner = make_learner()
+    complete_lessons(learner, lessons)
+    assert Enrollment.objects.get(user=learner).status == "completed"
+    assert Certificate.objects.get().template.is_default

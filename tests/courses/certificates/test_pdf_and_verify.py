@@ -196,3 +196,13 @@ def test_verify_survives_odd_input(client):
     for query in ("'; DROP TABLE x; --", "\x00", "证" * 500, "%00"):
         response = client.get(reverse("certificates:verify"), {"q": query})
         assert response.status_code in (200, 400)
+
+
+def test_revoked_certificates_are_no_longer_downloaded(client):
+    certificate = issue()
+    service.certificate_revoke(
+        certificate=certificate, by=make_learner("certadmin"), reason="违规"
+    )
+    client.force_login(certificate.user)
+    url = reverse("certificates:download", args=[certificate.pk])
+    assert client.get(url).status_code == 404

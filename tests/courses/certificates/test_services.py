@@ -148,3 +148,41 @@ def test_course_without_certificates_issues_none_on_completion(course):
         lesson_mark_complete(user=learner, lesson=lesson)
     enrollment.refresh_from_db()
     assert service.certificate_issue_for_completion(enrollment=enrollment) is None
+
+
+def test_issuing_to_a_holder_of_an_expired_certificate_replaces_it(course):
+    learner = make_learner()
+    old = service.certificate_issue(user=learner, course=course)
+    Certificate.objects.filter(pk=old.pk).update(
+        valid_until=timezone.localdate() - timedelta(days=1)
+    )
+    result = service.certificates_issue_bulk(
+        users=[learner], course=course, by=make_learner("certadmin")
+    )
+    assert (result.issued, result.already_held) == (1, 0)
+    old.refresh_from_db()
+    assert old.status == CertificateStatus.SUPERSEDED
+    assert old.superseded_by.status == CertificateStatus.VALID
+
+
+def test_reissue_keeps_the_validity_and_refuses_expired(course):
+    course.certificate_valid_months = 12
+    course.save()
+    learner, admin = make_learner(), make_learner("certadmin")
+    old = service.certificate_issue(user=learner, course=course)
+    Certificate.objects.filter(pk=old.pk).update(valid_until=date(2030, 1, 31))
+    old.refresh_from_db()
+    new = service.certificate_reissue(certificate=old, by=admin, reason="更正姓名")
+    assert new.valid_until == date(2030, 1, 31)
+    Certificate.objects.filter(pk=new.pk).update(
+        valid_until=timezone.localdate() - timedelta(days=1)
+    )
+    new.refresh_from_db()
+    with pytest.raises(service.CertificateError):
+        service.certificate_reissue(certificate=new, by=admin, reason="再次")
+
+
+def test_serial_prefix_is_upper_case(course, settings):
+    settings.CERTIFICATE_SERIAL_PREFIX = "qm"
+    certificate = service.certificate_issue(user=make_learner(), course=course)
+    assert certificate.serial.startswith("QM-")
