@@ -12,10 +12,15 @@ A rendered PDF is cached per certificate, status and template version
 
 import io
 import re
-from datetime import date
+import secrets
+import tempfile
+import zipfile
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.files import File
+from django.core.files.storage import default_storage
 from django.urls import reverse
 from django.utils import timezone
 from reportlab.graphics import renderPDF
@@ -236,3 +241,76 @@ def certificate_pdf(certificate: Certificate) -> bytes:
         data = render_certificate(certificate)
         cache.set(key, data, settings.CERTIFICATE_PDF_CACHE_SECONDS)
     return data
+
+
+# -- ZIP of many certificates ----------------------------------------------------------
+
+ZIP_DIRECTORY = "certificate-zips"
+TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
+
+
+def write_certificate_zip(handle, certificates) -> None:
+    """Write ``<serial>.pdf`` of every certificate of the queryset into the open
+    binary file ``handle``, one PDF at a time."""
+    with zipfile.ZipFile(handle, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for certificate in certificates.select_related("template").iterator(
+            chunk_size=100
+        ):
+            archive.writestr(f"{certificate.serial}.pdf", certificate_pdf(certificate))
+
+
+def _zip_name(token: str, user_id: int) -> str:
+    return f"{ZIP_DIRECTORY}/{user_id}/{token}.zip"
+
+
+def certificate_zip_request(*, certificate_ids: list[int], user) -> str:
+    """Ask the background worker for a ZIP of these certificates; returns the
+    token under which ``certificate_zip_open`` finds it for ``user``."""
+    from courses.tasks import build_certificate_zip
+
+    token = secrets.token_urlsafe(24)
+    build_certificate_zip.enqueue(
+        certificate_ids=certificate_ids, name=_zip_name(token, user.pk)
+    )
+    return token
+
+
+def certificate_zip_build(*, certificate_ids: list[int], name: str) -> str:
+    """Pack the ZIP into the default storage under ``name`` (the worker's part)."""
+    with tempfile.TemporaryFile() as handle:
+        write_certificate_zip(
+            handle,
+            Certificate.objects.filter(pk__in=certificate_ids).order_by("serial"),
+        )
+        handle.seek(0)
+        default_storage.save(name, File(handle))
+    return name
+
+
+def certificate_zip_open(*, token: str, user):
+    """The ready ZIP of ``token`` for ``user`` as an open file, or None (not ready,
+    someone else's, or a malformed token)."""
+    if not TOKEN_PATTERN.match(token or ""):
+        return None
+    name = _zip_name(token, user.pk)
+    if not default_storage.exists(name):
+        return None
+    return default_storage.open(name, "rb")
+
+
+def certificate_zips_prune(*, older_than_hours: int = 24) -> int:
+    """Delete packed ZIPs older than a day (the daily run); returns how many."""
+    cutoff = timezone.now() - timedelta(hours=older_than_hours)
+    removed = 0
+    try:
+        user_dirs, _files = default_storage.listdir(ZIP_DIRECTORY)
+    except (FileNotFoundError, NotImplementedError):
+        return 0
+    for user_dir in user_dirs:
+        _dirs, files = default_storage.listdir(f"{ZIP_DIRECTORY}/{user_dir}")
+        for file_name in files:
+            name = f"{ZIP_DIRECTORY}/{user_dir}/{file_name}"
+            if default_storage.get_modified_time(name) < cutoff:
+                default_storage.delete(name)
+                removed += 1
+    return removed

@@ -15,6 +15,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from courses.certificate_pdf import certificate_zips_prune
 from courses.links import absolute_url
 from courses.models.feedback import FeedbackKind, FeedbackSubmission
 from courses.services.assignments import assignments_sync_all
@@ -143,13 +144,14 @@ def reminders_daily() -> dict:
         ("sync", assignments_sync_all),
         ("reminders", reminders_send_due),
         ("certificates", certificates_daily),
+        ("certificate ZIPs", certificate_zips_prune),
     ):
         try:
             counts[name] = step()
         except Exception:  # noqa: BLE001 - one failing step must not stop the others
             logger.exception("daily training step %s failed", name)
-    synced, sent, certificates = (
-        counts.get(k) for k in ("sync", "reminders", "certificates")
+    synced, sent, certificates, _zips = (
+        counts.get(k) for k in ("sync", "reminders", "certificates", "certificate ZIPs")
     )
     return {
         "enrolled": synced.created + synced.renewed if synced else None,
@@ -158,3 +160,12 @@ def reminders_daily() -> dict:
         "certificate_reminders": certificates.reminded if certificates else None,
         "certificates_renewed": certificates.renewed if certificates else None,
     }
+
+
+@task(backend="background")
+def build_certificate_zip(certificate_ids: list[int], name: str) -> str:
+    """Pack the PDFs of many certificates into one ZIP in the default storage (the
+    admin's "下载 ZIP" for more than a few dozen certificates)."""
+    from courses.certificate_pdf import certificate_zip_build
+
+    return certificate_zip_build(certificate_ids=certificate_ids, name=name)

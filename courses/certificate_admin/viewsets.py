@@ -89,6 +89,11 @@ class CertificateViewSet(ServiceOnlyViewSet):
                 ),
                 name="zip",
             ),
+            path(
+                "zip/<str:token>/",
+                views.CertificateZipReadyView.as_view(),
+                name="zip_ready",
+            ),
             path("<int:pk>/pdf/", views.CertificatePdfView.as_view(), name="pdf"),
             path("<int:pk>/revoke/", actions.RevokeView.as_view(), name="revoke"),
             path("<int:pk>/reissue/", actions.ReissueView.as_view(), name="reissue"),

@@ -510,6 +510,61 @@ def test_zip_is_capped(client, data, training_admin, monkeypatch):
     assert any("一次最多打包 1 张" in m for m in messages_of(response))
 
 
+def test_large_zip_is_packed_in_the_background_for_its_requester_only(
+    client, data, training_admin, monkeypatch, settings, tmp_path
+):
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path)},
+        },
+    }
+    monkeypatch.setattr(registry_views, "ZIP_INLINE_LIMIT", 1)
+    client.force_login(training_admin)
+    response = client.get(f"{URL}zip/", {"course": data["course_a"].pk})
+    assert response.status_code == 302
+    ready_url = response["Location"]
+    assert ready_url.startswith(f"{URL}zip/")
+    # The (immediate, in tests) worker has packed it: the requester downloads it.
+    response = client.get(ready_url)
+    assert response["Content-Type"] == "application/zip"
+    archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
+    assert sorted(archive.namelist()) == sorted(
+        f"{data[key].serial}.pdf" for key in ("valid", "revoked")
+    )
+    # Another admin with the same link gets nothing; a bad token neither.
+    other = get_user_model().objects.create_superuser("other-admin", password="x")
+    client.force_login(other)
+    assert b"ZIP" in client.get(ready_url).content  # still "packing" for them
+    assert client.get(ready_url)["Refresh"] == "5"
+    client.force_login(training_admin)
+    assert client.get(f"{URL}zip/short!/")["Refresh"] == "5"
+
+
+def test_old_zips_are_pruned(settings, tmp_path):
+    from courses.certificate_pdf import certificate_zips_prune
+
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path)},
+        },
+    }
+    folder = tmp_path / "certificate-zips" / "7"
+    folder.mkdir(parents=True)
+    (folder / "old.zip").write_bytes(b"x")
+    (folder / "new.zip").write_bytes(b"x")
+    import os
+    import time
+
+    day_ago = time.time() - 25 * 3600
+    os.utime(folder / "old.zip", (day_ago, day_ago))
+    assert certificate_zips_prune() == 1
+    assert not (folder / "old.zip").exists() and (folder / "new.zip").exists()
+
+
 def test_zip_respects_what_a_trainer_may_see(client, data, trainer_a):
     client.force_login(trainer_a)
     response = client.get(f"{URL}zip/")
