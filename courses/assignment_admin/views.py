@@ -8,13 +8,21 @@
 - 发送提醒 (``RemindView``): a confirmation page, then a POST (CSRF) reminding the
   learners not done yet (``assignment_remind``, at most once a day each).
 
+- deleting an assignment first releases its enrolments (``assignment_release``:
+  those not completed lose the deadline, so they are no longer overdue).
+
 Who: the Django model permissions on Assignment (training admins add, change and
 delete; trainers view). Viewing needs any of them, reminding needs "change".
+Trainers see only the assignments of courses and paths they can edit
+(``assignments_visible_to``); any other assignment is a 404 for them.
 """
 
+import dataclasses
 import io
 
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -36,12 +44,14 @@ from courses.selectors.assignments import (
     STATUS_CHOICES,
     STATUS_LABELS,
     assignment_completion,
+    assignments_visible_to,
 )
-from courses.services.assignments import assignment_sync
+from courses.services.assignments import assignment_release, assignment_sync
 from courses.services.reminders import assignment_remind, open_enrollments
 
 ASSIGNMENTS = "assignments"
 ANY = ["add", "change", "delete", "view"]
+COMPLETION_PER_PAGE = 100
 
 
 def completion_url(assignment) -> str:
@@ -67,7 +77,12 @@ def recurrence_label(assignment: Assignment) -> str:
 
 class AssignmentIndexView(generic.IndexView):
     def get_base_queryset(self):
-        return super().get_base_queryset().select_related("course", "path")
+        return (
+            super()
+            .get_base_queryset()
+            .filter(pk__in=assignments_visible_to(self.request.user).values("pk"))
+            .select_related("course", "path")
+        )
 
     def get_list_more_buttons(self, instance):
         return [
@@ -118,6 +133,15 @@ class AssignmentEditView(SyncOnSaveMixin, generic.EditView):
     pass
 
 
+class AssignmentDeleteView(generic.DeleteView):
+    """Release the enrolments, then delete, in one transaction."""
+
+    @transaction.atomic
+    def delete_action(self):
+        assignment_release(assignment=self.object)
+        super().delete_action()
+
+
 # -- 完成情况 ------------------------------------------------------------------------
 
 
@@ -129,7 +153,8 @@ class AssignmentMixin:
     def setup(self, request, *args, **kwargs):
         super().setup(request, *args, **kwargs)
         self.assignment = get_object_or_404(
-            Assignment.objects.select_related("course", "path"), pk=kwargs["pk"]
+            assignments_visible_to(request.user).select_related("course", "path"),
+            pk=kwargs["pk"],
         )
 
     def dispatch(self, request, *args, **kwargs):
@@ -181,9 +206,14 @@ class CompletionView(AssignmentMixin, WagtailAdminTemplateMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         policy = policy_registry.get_by_type(Assignment)
+        paginator = Paginator(self.completion.rows, COMPLETION_PER_PAGE)
+        page = paginator.get_page(self.request.GET.get("p"))
         context.update(
             assignment=self.assignment,
-            completion=self.completion,
+            # The page's rows; the counts and the total stay over every learner.
+            completion=dataclasses.replace(self.completion, rows=page.object_list),
+            page_obj=page,
+            elided_page_range=paginator.get_elided_page_range(page.number),
             status=self.status,
             status_choices=[
                 (value, label, self.completion.counts[value])

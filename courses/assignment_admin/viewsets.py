@@ -28,6 +28,7 @@ class AssignmentViewSet(ModelViewSet):
     index_view_class = views.AssignmentIndexView
     add_view_class = views.AssignmentCreateView
     edit_view_class = views.AssignmentEditView
+    delete_view_class = views.AssignmentDeleteView
     copy_view_enabled = False
     edit_handler = assignment_edit_handler
     search_fields = ["title"]

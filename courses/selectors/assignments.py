@@ -2,25 +2,31 @@
 
 Every targeted learner gets a row, enrolled or not, with a derived status:
 - 已完成 (done): the current course enrolment (or the path enrolment) is completed;
-- 已逾期 (overdue): not done and the deadline has passed;
+- 已逾期 (overdue): not done, not withdrawn and the deadline has passed;
 - 学习中 (in progress): enrolled and something done (a lesson in this cycle, or a
   path beyond its first stage);
 - 未开始 (not started): not enrolled yet (or not allowed to open it), or nothing done.
 A fixed number of queries whatever the number of learners.
+
+Who sees which assignments (``assignments_visible_to``): training admins and
+superusers all; other holders of an Assignment permission (trainers) those whose
+course or learning path they can edit, the rule of the enrolment listing
+(``courses.progress_admin.views.enrollments_visible_to``).
 """
 
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Max
+from django.db.models import Max, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from wagtail.permission_policies.pages import PagePermissionPolicy
 
 from courses.models import Assignment, ReminderLog
 from courses.models.paths import LearningPathStage, PathEnrollment
 from courses.models.progress import Enrollment, EnrollmentStatus
 from courses.progress_admin.views import with_progress
-from courses.selectors.quiz_results import learner_name
+from courses.selectors.quiz_results import is_training_admin, learner_name
 from courses.services.assignments import assignment_learners
 
 DONE, OVERDUE, IN_PROGRESS, NOT_STARTED = (
@@ -66,12 +72,33 @@ class Completion:
         return self.counts[DONE]
 
 
+def assignments_visible_to(user) -> QuerySet:
+    """The assignments ``user`` may see in the admin (see the module docstring)."""
+    if not (user and user.is_authenticated and user.is_active):
+        return Assignment.objects.none()
+    if is_training_admin(user):
+        return Assignment.objects.all()
+    editable = (
+        PagePermissionPolicy()
+        .instances_user_has_permission_for(user, "change")
+        .order_by()
+        .values("pk")
+    )
+    return Assignment.objects.filter(
+        Q(course_id__in=editable) | Q(path_id__in=editable)
+    )
+
+
 def _status(enrollment, percent, now) -> str:
     if enrollment is None:
         return NOT_STARTED
     if enrollment.status == EnrollmentStatus.COMPLETED:
         return DONE
-    if enrollment.due_at is not None and enrollment.due_at < now:
+    if (
+        enrollment.status != EnrollmentStatus.WITHDRAWN
+        and enrollment.due_at is not None
+        and enrollment.due_at < now
+    ):
         return OVERDUE
     return IN_PROGRESS if percent else NOT_STARTED
 

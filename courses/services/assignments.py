@@ -13,9 +13,12 @@ Rules:
   - no current enrolment: one is created (source "assigned", the deadline, this
     assignment). A learner who may not open the course (view restriction, course not
     live) is skipped and counted as such, never enrolled;
-  - a current enrolment not completed becomes assigned (source "assigned", this
-    assignment unless another assignment already owns it, a withdrawn one resumes)
-    and its deadline becomes the earlier of the two;
+  - a current enrolment not completed becomes assigned (source "assigned",
+    a withdrawn one resumes); its deadline and owner follow ``_owner_and_due``:
+    this assignment's current deadline when it owns the enrolment (an edited
+    deadline moves, later or earlier), else the earlier of the two deadlines, the
+    enrolment becoming this assignment's unless another assignment or the learner's
+    own earlier deadline holds it;
   - a completed current enrolment counts as done.
 - Recurring (``recur_months``, courses only): cycle k starts on ``starts_on`` +
   (k-1) × ``recur_months`` months. From the second cycle on, a current enrolment that
@@ -25,13 +28,23 @@ Rules:
   (local midnight), deadline = cycle start + ``due_days``. That enrolment counts only
   what the learner does from the cycle's start (``services.progress``).
 - Paths: ``courses.services.paths.path_enroll`` with source "assigned", the deadline
-  (the earlier one wins) and this assignment; completed path enrolments count as
-  done; learners who may not open the path are skipped.
+  (as for courses: this assignment's own, else the earlier one wins) and this
+  assignment; completed path enrolments count as done; learners who may not open
+  the path are skipped.
+- Released (``assignment_release``): an assignment deactivated or deleted no longer
+  sets deadlines; its enrolments not completed lose their deadline (so they are not
+  overdue) and keep source and assignment as history.
+
+Concurrency: the sync locks the assignment row, so two syncs of one assignment
+(an admin save and the daily run) take turns. New enrolments are inserted with
+``ignore_conflicts`` (a learner who enrolled themselves meanwhile keeps that row,
+which is then taken as an existing one), and a status is never written back from
+what was read: a withdrawn enrolment resumes by a conditional UPDATE.
 
 Idempotent: a second run changes nothing. The queries of a course sync do not grow
 with the number of learners (bulk reads, ``bulk_create``, ``bulk_update``); only
-learners who already have progress on the course are evaluated one by one, so a
-completed course is recognised at once.
+learners who already have progress on the course (in the current cycle, when
+renewing) are evaluated one by one, so a completed course is recognised at once.
 """
 
 from dataclasses import dataclass
@@ -50,6 +63,7 @@ from courses.models.progress import (
     EnrollmentSource,
     EnrollmentStatus,
     LessonProgress,
+    completed_in_cycle,
 )
 from courses.models.quizzes import AttemptStatus, QuizAttempt
 from courses.services.paths import path_enroll, path_evaluate
@@ -170,7 +184,12 @@ def assignment_sync(*, assignment: Assignment, now=None) -> SyncResult:
     now = now or timezone.now()
     today = timezone.localdate(now)
     result = SyncResult()
-    if not assignment.is_active or assignment.starts_on > today:
+    # Serialise syncs of this assignment and read its settings as committed.
+    assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
+    if not assignment.is_active:
+        assignment_release(assignment=assignment)
+        return result
+    if assignment.starts_on > today:
         return result
     if assignment.course_id:
         _sync_course(assignment, now, today, result)
@@ -180,12 +199,43 @@ def assignment_sync(*, assignment: Assignment, now=None) -> SyncResult:
     return result
 
 
+@transaction.atomic
+def assignment_release(*, assignment: Assignment) -> int:
+    """Clear the deadline of ``assignment``'s enrolments (course and path) that are
+    not completed, for an assignment deactivated or about to be deleted: they are no
+    longer overdue. Source and assignment stay as history. Returns the rows changed.
+    """
+    changed = 0
+    for model in (Enrollment, PathEnrollment):
+        changed += (
+            model.objects.filter(assignment_id=assignment.pk, due_at__isnull=False)
+            .exclude(status=EnrollmentStatus.COMPLETED)
+            .update(due_at=None)
+        )
+    return changed
+
+
 def _earlier(current, new):
     if current is None:
         return new
     if new is None:
         return current
     return min(current, new)
+
+
+def _owner_and_due(enrollment, assignment, due) -> tuple[int | None, object]:
+    """(the assignment owning the enrolment, its deadline) once ``assignment`` is
+    applied. An enrolment owned by this assignment takes its current deadline (an
+    edit moves it, later or earlier). Against another assignment's deadline the
+    earlier wins and the owner stays; an enrolment of no assignment becomes this
+    one's unless its own deadline is earlier, which then stays (so a second run
+    changes nothing)."""
+    if enrollment.assignment_id == assignment.pk:
+        return assignment.pk, due
+    new_due = _earlier(enrollment.due_at, due)
+    if enrollment.assignment_id is None and new_due == due:
+        return assignment.pk, due
+    return enrollment.assignment_id, new_due
 
 
 def _sync_course(assignment, now, today, result: SyncResult) -> None:
@@ -209,7 +259,7 @@ def _sync_course(assignment, now, today, result: SyncResult) -> None:
     renewing = bool(assignment.recur_months) and k > 1
     since = start_of_day(start) if renewing else None
 
-    to_create, to_update, to_retire, to_evaluate = [], [], [], []
+    to_create, to_update, to_retire, to_resume = [], [], [], []
     for user in learners:
         enrollment = current.get(user.pk)
         due = assignment_due_for(assignment, user, start)
@@ -248,66 +298,94 @@ def _sync_course(assignment, now, today, result: SyncResult) -> None:
         if enrollment.status == EnrollmentStatus.COMPLETED:
             result.done += 1
             continue
-        changed = False
-        if enrollment.source != EnrollmentSource.ASSIGNED:
-            enrollment.source = EnrollmentSource.ASSIGNED
-            changed = True
-        if enrollment.assignment_id is None:
-            enrollment.assignment = assignment
-            changed = True
-            if renewing and enrollment.progress_since is None:
-                # Taken into a later cycle: only this cycle's work counts.
-                enrollment.progress_since = since
-        new_due = _earlier(enrollment.due_at, due)
-        if new_due != enrollment.due_at:
-            enrollment.due_at = new_due
-            changed = True
-        if enrollment.status == EnrollmentStatus.WITHDRAWN:
-            enrollment.status = EnrollmentStatus.IN_PROGRESS
-            to_evaluate.append(enrollment.pk)
-            changed = True
-        if changed:
+        if _take_over(enrollment, assignment, due, since if renewing else None):
             to_update.append(enrollment)
+            if enrollment.status == EnrollmentStatus.WITHDRAWN:
+                to_resume.append(enrollment.pk)
             result.updated += 1
         else:
             result.unchanged += 1
 
     if to_retire:
         Enrollment.objects.filter(pk__in=to_retire).update(is_current=False)
-    if to_update:
-        Enrollment.objects.bulk_update(
-            to_update,
-            ["source", "assignment", "due_at", "status", "progress_since"],
-            batch_size=500,
-        )
+    to_evaluate = []
     if to_create:
-        Enrollment.objects.bulk_create(to_create, batch_size=500)
-        # Learners who already did some of the course: decide completion now.
+        Enrollment.objects.bulk_create(to_create, batch_size=500, ignore_conflicts=True)
         new_users = [row.user_id for row in to_create]
+        due_of = {row.user_id: row.due_at for row in to_create}
+        # A learner who enrolled themselves meanwhile kept their row: take it over.
+        for enrollment in Enrollment.objects.filter(
+            course=course, is_current=True, user_id__in=new_users
+        ).exclude(assignment_id=assignment.pk):
+            result.created -= 1
+            if enrollment.status == EnrollmentStatus.COMPLETED:
+                result.done += 1
+                continue
+            result.updated += 1
+            if _take_over(enrollment, assignment, due_of[enrollment.user_id], since):
+                to_update.append(enrollment)
+                if enrollment.status == EnrollmentStatus.WITHDRAWN:
+                    to_resume.append(enrollment.pk)
+        # Learners who already did some of the course (in this cycle, when
+        # renewing): decide completion now.
         lessons = LessonPage.objects.child_of(course).values("pk")
         with_progress = set(
             LessonProgress.objects.filter(
+                completed_in_cycle(since),
                 user_id__in=new_users,
                 lesson_id__in=lessons,
-                completed_at__isnull=False,
             ).values_list("user_id", flat=True)
         )
         if course.quiz_id:
-            with_progress |= set(
-                QuizAttempt.objects.filter(
-                    user_id__in=new_users,
-                    quiz_id=course.quiz_id,
-                    status=AttemptStatus.GRADED,
-                ).values_list("user_id", flat=True)
+            attempts = QuizAttempt.objects.filter(
+                user_id__in=new_users,
+                quiz_id=course.quiz_id,
+                status=AttemptStatus.GRADED,
             )
+            if since is not None:
+                attempts = attempts.filter(started_at__gte=since)
+            with_progress |= set(attempts.values_list("user_id", flat=True))
         if with_progress:
             to_evaluate += list(
                 Enrollment.objects.filter(
                     course=course, is_current=True, user_id__in=with_progress
                 ).values_list("pk", flat=True)
             )
-    for pk in to_evaluate:
+    if to_update:
+        # Never the status: it may have changed since it was read.
+        Enrollment.objects.bulk_update(
+            to_update,
+            ["source", "assignment", "due_at", "progress_since"],
+            batch_size=500,
+        )
+    if to_resume:
+        resumed = Enrollment.objects.filter(
+            pk__in=to_resume, status=EnrollmentStatus.WITHDRAWN
+        )
+        to_evaluate += list(resumed.values_list("pk", flat=True))
+        resumed.update(status=EnrollmentStatus.IN_PROGRESS)
+    for pk in dict.fromkeys(to_evaluate):
         enrollment_evaluate(enrollment=Enrollment(pk=pk))
+
+
+def _take_over(enrollment, assignment, due, since) -> bool:
+    """Make a current enrolment not completed assigned by ``assignment`` (in memory);
+    whether anything but the status changed or it is withdrawn (to be resumed)."""
+    changed = enrollment.status == EnrollmentStatus.WITHDRAWN
+    if enrollment.source != EnrollmentSource.ASSIGNED:
+        enrollment.source = EnrollmentSource.ASSIGNED
+        changed = True
+    owner, new_due = _owner_and_due(enrollment, assignment, due)
+    if enrollment.assignment_id != owner:
+        enrollment.assignment = assignment
+        changed = True
+        if since is not None and enrollment.progress_since is None:
+            # Taken into a later cycle: only this cycle's work counts.
+            enrollment.progress_since = since
+    if new_due != enrollment.due_at:
+        enrollment.due_at = new_due
+        changed = True
+    return changed
 
 
 def _sync_path(assignment, now, today, result: SyncResult) -> None:
@@ -339,8 +417,7 @@ def _sync_path(assignment, now, today, result: SyncResult) -> None:
             )
             result.created += 1
             continue
-        new_due = _earlier(enrollment.due_at, due)
-        owner = enrollment.assignment_id or assignment.pk
+        owner, new_due = _owner_and_due(enrollment, assignment, due)
         if (
             new_due == enrollment.due_at
             and enrollment.source == EnrollmentSource.ASSIGNED
@@ -349,13 +426,15 @@ def _sync_path(assignment, now, today, result: SyncResult) -> None:
         ):
             result.unchanged += 1
             continue
-        PathEnrollment.objects.filter(pk=enrollment.pk).update(
-            source=EnrollmentSource.ASSIGNED,
-            due_at=new_due,
-            assignment_id=owner,
-            status=EnrollmentStatus.IN_PROGRESS,
+        rows = PathEnrollment.objects.filter(pk=enrollment.pk).exclude(
+            status=EnrollmentStatus.COMPLETED
         )
-        if enrollment.status == EnrollmentStatus.WITHDRAWN:
+        rows.update(
+            source=EnrollmentSource.ASSIGNED, due_at=new_due, assignment_id=owner
+        )
+        if rows.filter(status=EnrollmentStatus.WITHDRAWN).update(
+            status=EnrollmentStatus.IN_PROGRESS
+        ):
             path_evaluate(enrollment=enrollment)
         result.updated += 1
 

@@ -8,12 +8,14 @@ from datetime import timedelta
 import openpyxl
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
 from django.core import mail
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from wagtail.admin.menu import admin_menu
+from wagtail.models import GroupPagePermission
 
 from courses.models import (
     Assignment,
@@ -25,7 +27,7 @@ from courses.models import (
 )
 from courses.models.progress import EnrollmentSource, EnrollmentStatus
 from courses.services.assignments import assignment_sync
-from portal.accounts.roles import Role
+from portal.accounts.roles import GROUP_NAMES, Role
 from portal.accounts.services import user_set_role
 from tests.courses.assignments.helpers import assign, learner
 from tests.factories.progress import make_course
@@ -305,3 +307,101 @@ def _menu_labels(rf, user) -> set[str]:
 def test_menu_item_for_training_admins_and_trainers(rf, training_admin, trainer):
     assert "培训指派" in _menu_labels(rf, training_admin)
     assert "培训指派" in _menu_labels(rf, trainer)
+
+
+# -- trainer scope, deleting, pagination ---------------------------------------------
+
+
+@pytest.fixture
+def course_trainer(course):
+    """A trainer who can edit ``course`` only."""
+    group = Group.objects.create(name="讲师（指派课程）")
+    group.permissions.set(
+        Group.objects.get(name=GROUP_NAMES[Role.TRAINER]).permissions.all()
+    )
+    for codename in ("add_page", "change_page"):
+        GroupPagePermission.objects.create(
+            group=group,
+            page=course,
+            permission=Permission.objects.get(
+                content_type__app_label="wagtailcore", codename=codename
+            ),
+        )
+    user = get_user_model().objects.create_user("ta-trainer", password="x")
+    user_set_role(user=user, role=Role.TRAINER)
+    user.groups.set([group])
+    return user
+
+
+def test_trainers_see_only_assignments_of_pages_they_edit(
+    client, course_trainer, training_admin, course
+):
+    other_course = make_course(lessons=1, title="别人的课程")[0]
+    mine = assign(course=course, starts_on=timezone.localdate(), title="我的指派")
+    theirs = assign(
+        course=other_course, starts_on=timezone.localdate(), title="别人的指派"
+    )
+    client.force_login(course_trainer)
+    listing = client.get(URL).content.decode()
+    assert "我的指派" in listing and "别人的指派" not in listing
+    assert client.get(f"{URL}{mine.pk}/completion/").status_code == 200
+    for url in (
+        f"{URL}{theirs.pk}/completion/",
+        f"{URL}{theirs.pk}/completion/?export=xlsx",
+    ):
+        assert client.get(url).status_code == 404, url
+    client.force_login(training_admin)
+    listing = client.get(URL).content.decode()
+    assert "我的指派" in listing and "别人的指派" in listing
+    assert client.get(f"{URL}{theirs.pk}/completion/").status_code == 200
+
+
+def test_deleting_an_assignment_releases_its_deadlines(
+    client, training_admin, progress_data
+):
+    client.force_login(training_admin)
+    late = Enrollment.objects.get(user__username="cmp-late")
+    done_due = Enrollment.objects.get(user__username="cmp-done").due_at
+    response = client.post(f"{URL}delete/{progress_data.pk}/")
+    assert response.status_code == 302
+    assert not Assignment.objects.filter(pk=progress_data.pk).exists()
+    late.refresh_from_db()
+    assert late.due_at is None
+    assert late.source == EnrollmentSource.ASSIGNED
+    assert Enrollment.objects.get(user__username="cmp-done").due_at == done_due
+
+
+def test_completion_is_paginated_with_counts_over_everyone(
+    client, training_admin, course
+):
+    users = [learner(f"page-{n:03d}") for n in range(150)]
+    assignment = assign(course=course, starts_on=timezone.localdate(), users=users)
+    assignment_sync(assignment=assignment)
+    client.force_login(training_admin)
+    url = f"{URL}{assignment.pk}/completion/"
+    first = client.get(url)
+    assert len(first.context["completion"].rows) == 100
+    assert first.context["completion"].total == 150
+    assert first.context["completion"].counts["not_started"] == 150
+    assert 'class="pagination"' in first.content.decode()
+    second = client.get(url + "?p=2")
+    assert [row.username for row in second.context["completion"].rows][0] == (
+        "page-100"
+    )
+    assert len(second.context["completion"].rows) == 50
+    export = client.get(url + "?export=xlsx")
+    sheet = openpyxl.load_workbook(io.BytesIO(export.content)).active
+    assert sheet.max_row == 151
+
+
+def test_completion_queries_flat_from_2_to_150_learners(client, training_admin, course):
+    client.force_login(training_admin)
+    counts = []
+    for size in (2, 150):
+        users = [learner(f"flat-{size}-{n}") for n in range(size)]
+        assignment = assign(course=course, starts_on=timezone.localdate(), users=users)
+        assignment_sync(assignment=assignment)
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(f"{URL}{assignment.pk}/completion/").status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1], counts

@@ -82,6 +82,26 @@ def test_no_reminders_once_done_or_without_overdue_option(setup):
     assert mail.outbox == []
 
 
+def test_withdrawn_learners_are_not_reminded(setup):
+    _course, user, _assignment = setup
+    Enrollment.objects.filter(user=user).update(status=EnrollmentStatus.WITHDRAWN)
+    assert run_on(DUE - timedelta(days=1)).sent == 0
+    assert run_on(DUE + timedelta(days=1)).sent == 0
+    assert mail.outbox == []
+
+
+def test_a_refused_address_is_retried_and_does_not_stop_the_run(setup, monkeypatch):
+    from django.core.mail import EmailMultiAlternatives
+
+    def refuse(message, *args, **kwargs):
+        raise OSError("recipient refused")
+
+    monkeypatch.setattr(EmailMultiAlternatives, "send", refuse)
+    result = run_on(DUE - timedelta(days=1))
+    assert (result.sent, result.failed) == (0, 1)
+    assert not ReminderLog.objects.exists()  # tried again on the next run
+
+
 def test_duplicate_runs_send_once_per_day(setup):
     day = DUE - timedelta(days=7)
     assert run_on(day).sent == 1

@@ -172,7 +172,9 @@ def test_existing_enrolment_becomes_assigned_and_the_earlier_deadline_wins(cours
     assert mine_late.due_at == end_of_day(date(2026, 3, 31))
     for row in (mine_early, mine_late):
         assert row.source == EnrollmentSource.ASSIGNED
-        assert row.assignment == assignment
+    # The learner's own earlier deadline holds the enrolment; the later one is ours.
+    assert mine_early.assignment is None
+    assert mine_late.assignment == assignment
     assert assignment_sync(assignment=assignment, now=local(START)).unchanged == 2
 
 
