@@ -20,8 +20,32 @@ from django.views.decorators.http import require_GET, require_POST
 
 from courses.models.paths import LearningPath, LearningPathStage, PathEnrollment
 from courses.selectors.paths import may_see_signoffs, signoffs_waiting
-from courses.services.paths import NOTE_MAX_LENGTH, path_enroll, stage_sign_off
+from courses.services.paths import (
+    NOTE_MAX_LENGTH,
+    may_sign_off,
+    path_enroll,
+    stage_sign_off,
+)
 from courses.services.progress import NotAllowed, ProgressError, may_study
+
+# No row has a larger id; a larger one in a URL or form answers "not found" rather
+# than overflowing the database driver (SQLite raises OverflowError on a page id).
+MAX_ID = 2**63 - 1
+
+
+class BoundedIdMixin:
+    """For a ``ModelChoiceField``: an out-of-range id is an invalid choice."""
+
+    def to_python(self, value):
+        if isinstance(value, str) and value.strip().isdigit() and int(value) > MAX_ID:
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice"
+            )
+        return super().to_python(value)
+
+
+class BoundedModelChoiceField(BoundedIdMixin, forms.ModelChoiceField):
+    pass
 
 
 class SignOffForm(forms.Form):
@@ -37,6 +61,8 @@ class SignOffForm(forms.Form):
 @never_cache
 @require_POST
 def path_enroll_view(request, path_id: int):
+    if path_id > MAX_ID:
+        raise Http404
     path = LearningPath.objects.live().filter(pk=path_id).first()
     if path is None:
         raise Http404
@@ -72,11 +98,15 @@ def signoff_list_view(request):
 @login_required
 @require_POST
 def signoff_view(request, enrollment_id: int, stage_id: int):
+    if max(enrollment_id, stage_id) > MAX_ID:
+        raise Http404
     enrollment = (
         PathEnrollment.objects.filter(pk=enrollment_id).select_related("path").first()
     )
     stage = LearningPathStage.objects.filter(pk=stage_id).first()
     if enrollment is None or stage is None or stage.path_id != enrollment.path_id:
+        raise Http404
+    if not may_sign_off(user=request.user, enrollment=enrollment):
         raise Http404
     form = SignOffForm(request.POST)
     if not form.is_valid():

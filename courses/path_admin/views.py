@@ -15,6 +15,7 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db.models import BooleanField, Case, Q, Value, When
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -22,7 +23,7 @@ from django.utils.dateformat import format as date_format
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.generic import FormView, TemplateView
+from django.views.generic import FormView, TemplateView, View
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.views import generic
@@ -34,7 +35,12 @@ from courses.models.paths import (
     PathEnrollment,
 )
 from courses.models.progress import EnrollmentSource, EnrollmentStatus
-from courses.path_views import SignOffForm
+from courses.path_views import (
+    MAX_ID,
+    BoundedIdMixin,
+    BoundedModelChoiceField,
+    SignOffForm,
+)
 from courses.progress_admin.views import who_matches
 from courses.selectors.paths import signoffs_waiting, with_stage_position
 from courses.selectors.quiz_results import learner_name
@@ -52,14 +58,15 @@ CHANGE = "courses.change_pathenrollment"
 SIGN_OFF = "courses.add_stagesignoff"
 
 
-def staff_users():
-    """Who may be a mentor: active members of the staff groups."""
-    return (
-        get_user_model()
-        .objects.filter(is_active=True, groups__name__in=STAFF_GROUP_NAMES)
-        .distinct()
-        .order_by("username")
+def staff_users(*, learner=None):
+    """Who may be a mentor: active members of the staff groups, except ``learner``
+    (nobody mentors themselves)."""
+    users = get_user_model().objects.filter(
+        is_active=True, groups__name__in=STAFF_GROUP_NAMES
     )
+    if learner is not None:
+        users = users.exclude(pk=learner.pk)
+    return users.distinct().order_by("username")
 
 
 def _when(value) -> str:
@@ -106,10 +113,18 @@ def due_label(enrollment) -> str:
     return label
 
 
+class _BoundedFilterField(BoundedIdMixin, django_filters.fields.ModelChoiceField):
+    pass
+
+
+class BoundedModelChoiceFilter(django_filters.ModelChoiceFilter):
+    field_class = _BoundedFilterField
+
+
 class PathEnrollmentFilterSet(WagtailFilterSet):
     """学习路径, 状态, 组织; the search box matches learner names and usernames."""
 
-    path = django_filters.ModelChoiceFilter(
+    path = BoundedModelChoiceFilter(
         label=gettext_lazy("学习路径"),
         queryset=lambda request: LearningPath.objects.order_by("title"),
         empty_label=gettext_lazy("全部"),
@@ -120,7 +135,7 @@ class PathEnrollmentFilterSet(WagtailFilterSet):
         widget=forms.RadioSelect,
         empty_label=gettext_lazy("全部"),
     )
-    organisation = django_filters.ModelChoiceFilter(
+    organisation = BoundedModelChoiceFilter(
         label=gettext_lazy("组织"),
         field_name="user__profile__organisation",
         queryset=lambda request: Organisation.objects.filter(
@@ -233,7 +248,7 @@ class PathEnrollmentIndexView(generic.IndexView):
 
 
 class MentorForm(forms.Form):
-    mentor = forms.ModelChoiceField(
+    mentor = BoundedModelChoiceField(
         label=gettext_lazy("师傅"),
         queryset=get_user_model().objects.none(),
         required=False,
@@ -241,9 +256,9 @@ class MentorForm(forms.Form):
         error_messages={"invalid_choice": gettext_lazy("请选择有效的师傅。")},
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, learner=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["mentor"].queryset = staff_users()
+        self.fields["mentor"].queryset = staff_users(learner=learner)
         self.fields["mentor"].label_from_instance = learner_name
 
 
@@ -253,7 +268,7 @@ class PathEnrollForm(MentorForm):
         max_length=150,
         error_messages={"required": gettext_lazy("请填写学员的用户名。")},
     )
-    path = forms.ModelChoiceField(
+    path = BoundedModelChoiceField(
         label=gettext_lazy("学习路径"),
         queryset=LearningPath.objects.live().order_by("title"),
         error_messages={
@@ -279,15 +294,28 @@ class PathEnrollForm(MentorForm):
         self.learner = user
         return username
 
+    def clean(self):
+        data = super().clean()
+        learner = getattr(self, "learner", None)
+        mentor = data.get("mentor")
+        if learner is not None and mentor is not None and mentor.pk == learner.pk:
+            self.add_error("mentor", _("学员不能做自己的师傅。"))
+        return data
+
 
 class _AdminFormView(WagtailAdminTemplateMixin, FormView):
     template_name = "courses/paths/admin_form.html"
     permission = CHANGE
 
     def dispatch(self, request, *args, **kwargs):
+        # Permission first: without it, known and unknown ids answer alike.
         if not request.user.has_perm(self.permission):
             raise PermissionDenied
+        self.load_objects(**kwargs)
         return super().dispatch(request, *args, **kwargs)
+
+    def load_objects(self, **kwargs) -> None:
+        """Load what the URL names (404 when unknown), once permission is checked."""
 
     def get_breadcrumbs_items(self):
         return [
@@ -306,12 +334,15 @@ class MentorView(_AdminFormView):
     form_class = MentorForm
     header_icon = "user"
 
-    def setup(self, request, *args, **kwargs):
-        super().setup(request, *args, **kwargs)
+    def load_objects(self, *, pk: int) -> None:
+        if pk > MAX_ID:
+            raise Http404
         self.enrollment = get_object_or_404(
-            PathEnrollment.objects.select_related("user__profile", "path"),
-            pk=kwargs["pk"],
+            PathEnrollment.objects.select_related("user__profile", "path"), pk=pk
         )
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "learner": self.enrollment.user}
 
     def get_page_title(self):
         return _("设置师傅")
@@ -323,9 +354,13 @@ class MentorView(_AdminFormView):
         return {"mentor": self.enrollment.mentor_id}
 
     def form_valid(self, form):
-        path_enrollment_set_mentor(
-            enrollment=self.enrollment, mentor=form.cleaned_data["mentor"]
-        )
+        try:
+            path_enrollment_set_mentor(
+                enrollment=self.enrollment, mentor=form.cleaned_data["mentor"]
+            )
+        except ProgressError as error:
+            form.add_error("mentor", error.message)
+            return self.form_invalid(form)
         messages.success(self.request, _("已保存师傅。"))
         return super().form_valid(form)
 
@@ -353,6 +388,9 @@ class PathEnrollView(_AdminFormView):
         except NotAllowed:
             form.add_error("path", _("该学员无权学习此路径。"))
             return self.form_invalid(form)
+        except ProgressError as error:
+            form.add_error(None, error.message)
+            return self.form_invalid(form)
         messages.success(self.request, _("已为学员报名学习路径。"))
         return super().form_valid(form)
 
@@ -363,7 +401,10 @@ class PathEnrollView(_AdminFormView):
 class SignOffQueueView(WagtailAdminTemplateMixin, TemplateView):
     """待签字: practical tasks waiting for a sign-off (current stage with a task, not
     signed off), with a sign-off form (note) on each that is ready (the stage's
-    courses done). Trainers and training admins (``add_stagesignoff``)."""
+    courses done). Trainers and training admins (``add_stagesignoff``). GET only:
+    the forms post to ``SignOffView``."""
+
+    http_method_names = ["get", "head", "options"]
 
     template_name = "courses/paths/admin_signoffs.html"
     page_title = gettext_lazy("实践任务待签字")
@@ -380,7 +421,20 @@ class SignOffQueueView(WagtailAdminTemplateMixin, TemplateView):
         context["form"] = SignOffForm()
         return context
 
+
+class SignOffView(View):
+    """签字确认 (POST only) on one waiting task of the queue, then back to it."""
+
+    http_method_names = ["post"]
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.has_perm(SIGN_OFF):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
     def post(self, request, enrollment_id: int, stage_id: int):
+        if max(enrollment_id, stage_id) > MAX_ID:
+            raise Http404
         enrollment = get_object_or_404(PathEnrollment, pk=enrollment_id)
         stage = get_object_or_404(
             LearningPathStage, pk=stage_id, path_id=enrollment.path_id

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from django.db.models import (
     BooleanField,
+    Case,
     Count,
     Exists,
     ExpressionWrapper,
@@ -23,6 +24,8 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    Value,
+    When,
 )
 from django.db.models.functions import Coalesce
 
@@ -205,9 +208,15 @@ def path_page_context(*, path, user) -> dict:
 
 
 def with_stage_position(queryset: QuerySet) -> QuerySet:
-    """Path enrolments with ``stage_total`` (the path's stages) and
-    ``stage_number`` (the current stage's position, 1-based; 0 when none), in the
-    same query."""
+    """Path enrolments with ``stage_total`` (the path's stages), ``stage_number``
+    (the current stage's position, 1-based; 0 when none) and ``stage_percent``
+    (stages done over all stages, rounded down: 100 once the path is completed, 0
+    without a current stage), in the same query.
+
+    THE helper for a path stage's position: stages are ordered by ``sort_order``,
+    ties broken by ``pk`` (the order of ``path_stages`` and the path page), so any
+    report, listing or percentage of a path enrolment must use it rather than count
+    stages its own way."""
     stages = LearningPathStage.objects.filter(path_id=OuterRef("path_id"))
     before = stages.filter(
         Q(sort_order__lt=OuterRef("current_stage__sort_order"))
@@ -218,6 +227,13 @@ def with_stage_position(queryset: QuerySet) -> QuerySet:
     )
     return queryset.annotate(
         stage_total=_counted(stages), stage_number=_counted(before)
+    ).annotate(
+        stage_percent=Case(
+            When(status=EnrollmentStatus.COMPLETED, then=Value(100)),
+            When(Q(stage_total=0) | Q(stage_number=0), then=Value(0)),
+            default=(F("stage_number") - 1) * 100 / F("stage_total"),
+            output_field=IntegerField(),
+        )
     )
 
 
@@ -236,14 +252,15 @@ def _counted(queryset):
 def signoffs_waiting(*, user) -> QuerySet:
     """Path enrolments whose current stage has a practical task not yet signed off,
     that ``user`` may sign off: trainers and training admins all of them, a mentor
-    those of their mentees, anyone else none. Each row carries ``stage_courses``
-    and ``stage_courses_done`` (the current stage's courses the learner completed):
-    a sign-off needs them equal. One query."""
+    those of their mentees, anyone else none; never ``user``'s own. Each row
+    carries ``stage_courses`` and ``stage_courses_done`` (the current stage's
+    courses the learner completed): a sign-off needs them equal. One query."""
     if not (user.is_authenticated and user.is_active):
         return PathEnrollment.objects.none()
     rows = PathEnrollment.objects.filter(
         status=EnrollmentStatus.IN_PROGRESS, current_stage__isnull=False
     ).exclude(current_stage__task_title="")
+    rows = rows.exclude(user=user)
     if not is_path_signer(user):
         rows = rows.filter(mentor=user)
     signed = StageSignOff.objects.filter(

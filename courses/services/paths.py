@@ -22,15 +22,20 @@ The path rule:
   pages stay reachable).
 
 Sign-off rule: the path enrolment's mentor (师傅), any trainer (讲师), training admin
-(培训管理员) or superuser may sign off; anyone else gets ``NotAllowed``. Only the
-current stage's task, and only once every course of that stage is complete (the
-task, e.g. shadowing a mentor, follows the stage's courses). Idempotent: one row per
-(enrolment, stage), a UniqueConstraint; a repeated or parallel sign-off returns the
-existing row. After a sign-off the path is evaluated.
+(培训管理员) or superuser may sign off; anyone else gets ``NotAllowed``, and so does
+the learner of the enrolment whatever their role (nobody signs off their own task;
+nobody is their own mentor). Only the current stage's task, and only once every
+course of that stage is complete (the task, e.g. shadowing a mentor, follows the
+stage's courses). The path is evaluated first, under the same lock, so a current
+stage left stale by an editor (a stage deleted, inserted or reordered) is recomputed
+before deciding. Idempotent: one row per (enrolment, stage), a UniqueConstraint; a
+repeated or parallel sign-off returns the existing row. After a sign-off the path is
+evaluated.
 
 Re-evaluation: ``enrollment_evaluate`` calls ``paths_evaluate_for_user`` when it
 completes a course enrolment, so finishing the last course of a stage unlocks the
-next one at once.
+next one at once. Publishing a path re-evaluates its open enrolments
+(``path_enrollments_evaluate``), so an edit to the stages moves learners at once.
 """
 
 import contextvars
@@ -84,8 +89,11 @@ def is_path_signer(user) -> bool:
 
 
 def may_sign_off(*, user, enrollment: PathEnrollment) -> bool:
-    """The enrolment's mentor, or any trainer / training admin."""
+    """The enrolment's mentor, or any trainer / training admin; never the learner
+    of the enrolment."""
     if not (user is not None and user.is_authenticated and user.is_active):
+        return False
+    if enrollment.user_id == user.pk:
         return False
     return enrollment.mentor_id == user.pk or is_path_signer(user)
 
@@ -245,6 +253,8 @@ def path_enroll(
     unless it is completed. A withdrawn enrolment is resumed. Then evaluated."""
     if not may_study(user=user, page=path):
         raise NotAllowed(_("您无权报名该学习路径。"))
+    if mentor is not None and mentor.pk == user.pk:
+        raise ProgressError(_("学员不能做自己的师傅。"))
     enrollment = PathEnrollment.objects.filter(user=user, path=path).first()
     if enrollment is None:
         try:
@@ -282,7 +292,10 @@ def path_enroll(
 
 @transaction.atomic
 def path_enrollment_set_mentor(*, enrollment: PathEnrollment, mentor) -> None:
-    """Set (or clear, with None) the learner's mentor."""
+    """Set (or clear, with None) the learner's mentor; the learner cannot be their
+    own mentor (``ProgressError``)."""
+    if mentor is not None and mentor.pk == enrollment.user_id:
+        raise ProgressError(_("学员不能做自己的师傅。"))
     PathEnrollment.objects.filter(pk=enrollment.pk).update(mentor=mentor)
     enrollment.mentor = mentor
 
@@ -305,11 +318,15 @@ def stage_sign_off(
     )
     if stage.path_id != enrollment.path_id:
         raise NotAllowed(_("该阶段不属于此学习路径。"))
+    if not may_sign_off(user=by, enrollment=enrollment):
+        raise NotAllowed(_("您无权为该学员签字。"))
     existing = StageSignOff.objects.filter(enrollment=enrollment, stage=stage).first()
     if existing is not None:
         return existing
     if not stage.has_task:
         raise ProgressError(_("该阶段没有需要签字的实践任务。"))
+    # An editor may have changed the stages since the last evaluation.
+    enrollment = path_evaluate(enrollment=enrollment)
     if enrollment.current_stage_id != stage.pk:
         raise ProgressError(_("只能为学员当前所在阶段的实践任务签字。"))
     stages = path_stages(enrollment.path)
@@ -342,3 +359,17 @@ def paths_evaluate_for_user(*, user, course=None) -> None:
         enrollments = enrollments.filter(path__stages__courses=course).distinct()
     for enrollment in enrollments:
         path_evaluate(enrollment=enrollment)
+
+
+def path_enrollments_evaluate(*, path: LearningPath) -> int:
+    """Re-evaluate every open enrolment on ``path`` (after an editor published it:
+    a stage deleted, inserted or reordered moves ``current_stage``). Each enrolment
+    in its own transaction; returns how many were evaluated."""
+    pks = list(
+        PathEnrollment.objects.filter(
+            path=path, status=EnrollmentStatus.IN_PROGRESS
+        ).values_list("pk", flat=True)
+    )
+    for pk in pks:
+        path_evaluate(enrollment=PathEnrollment(pk=pk))
+    return len(pks)

@@ -225,3 +225,101 @@ def test_menu_shows_paths_by_permission(rf, trainer_user, training_admin):
     assert {LIST, QUEUE} <= menu_urls(training_admin)
     staff = user_in("adm-staff-menu", "客服人员")
     assert not {LIST, QUEUE} & menu_urls(staff)
+
+
+# -- mentors, methods, malformed ids -----------------------------------------------
+
+HUGE = "99999999999999999999"
+
+
+def test_mentor_choices_exclude_the_learner(client, training_admin, data):
+    client.force_login(training_admin)
+    response = client.get(mentor_url(data["ann_on_path"]))
+    assert response.status_code == 200
+    choices = set(response.context["form"].fields["mentor"].queryset)
+    assert data["mentor"] in choices
+    assert data["ann"] not in choices
+    response = client.post(mentor_url(data["ann_on_path"]), {"mentor": data["ann"].pk})
+    assert response.status_code == 200
+    data["ann_on_path"].refresh_from_db()
+    assert data["ann_on_path"].mentor == data["mentor"]
+
+
+def test_enrol_form_refuses_the_learner_as_mentor(client, training_admin, data):
+    carol = user_in("adm-carol", "客服人员")
+    client.force_login(training_admin)
+    response = client.post(
+        ENROL, {"username": "adm-carol", "path": data["path"].pk, "mentor": carol.pk}
+    )
+    assert response.status_code == 200
+    assert "学员不能做自己的师傅" in response.content.decode()
+    assert not PathEnrollment.objects.filter(user=carol).exists()
+
+
+def test_post_to_the_queue_without_ids_is_405(client, trainer_user, data):
+    client.force_login(trainer_user)
+    assert client.post(QUEUE, {"note": "x"}).status_code == 405
+    assert client.get(signoff_url(data["ann_on_path"], data["path"])).status_code == 405
+
+
+def test_unknown_ids_answer_404_to_permitted_users(
+    client, training_admin, trainer_user, data
+):
+    stage = stages_of(data["path"])[0]
+    client.force_login(training_admin)
+    for pk in ("0", HUGE):
+        assert client.get(f"{LIST}{pk}/mentor/").status_code == 404
+        assert client.post(f"{LIST}{pk}/mentor/", {}).status_code == 404
+    client.force_login(trainer_user)
+    for url in (
+        f"{QUEUE}{HUGE}/{stage.pk}/",
+        f"{QUEUE}{data['ann_on_path'].pk}/{HUGE}/",
+        f"{QUEUE}0/0/",
+    ):
+        assert client.post(url, {"note": ""}).status_code == 404, url
+    assert client.get(f"{LIST}abc/mentor/").status_code == 404
+
+
+def test_without_permission_unknown_and_known_ids_answer_alike(
+    client, trainer_user, data
+):
+    # A trainer reaches the admin but may not set mentors.
+    client.force_login(trainer_user)
+    known = client.get(mentor_url(data["ann_on_path"])).status_code
+    assert known in (302, 403)
+    for pk in ("0", HUGE):
+        assert client.get(f"{LIST}{pk}/mentor/").status_code == known
+    client.force_login(user_in("adm-nobody", "客服人员"))
+    known = client.post(signoff_url(data["ann_on_path"], data["path"])).status_code
+    assert known in (302, 403)
+    for pk in ("0", HUGE):
+        assert client.post(f"{QUEUE}{pk}/{pk}/").status_code == known
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "path=abc",
+        f"path={HUGE}",
+        f"organisation={HUGE}",
+        "status=bogus",
+        "ordering=bogus",
+        "ordering=-password",
+        "p=abc",
+        f"p={HUGE}",
+        "q=" + "安" * 500,
+    ],
+)
+def test_listing_survives_malformed_params(client, training_admin, data, query):
+    client.force_login(training_admin)
+    assert client.get(f"{LIST}?{query}").status_code in (200, 400, 404)
+
+
+def test_enrol_form_survives_malformed_fields(client, training_admin, data):
+    client.force_login(training_admin)
+    for fields in (
+        {},
+        {"username": "adm-bob", "path": HUGE, "mentor": HUGE, "due_at": "x"},
+        {"username": "adm-bob", "path": data["path"].pk, "due_at": "99999-99-99"},
+    ):
+        assert client.post(ENROL, fields).status_code == 200, fields

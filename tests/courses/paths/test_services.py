@@ -9,10 +9,19 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from courses.models import Enrollment
-from courses.models.paths import LearningPathStage, PathEnrollment, StageSignOff
+from courses.models.paths import (
+    LearningPath,
+    LearningPathStage,
+    PathEnrollment,
+    StageSignOff,
+)
 from courses.models.progress import EnrollmentSource, EnrollmentStatus
+from courses.selectors.paths import signoffs_waiting, with_stage_position
 from courses.services.paths import (
+    may_sign_off,
     path_enroll,
+    path_enrollment_set_mentor,
+    path_enrollments_evaluate,
     path_evaluate,
     stage_sign_off,
 )
@@ -251,3 +260,105 @@ def test_note_longer_than_2000_is_refused(learner, mentor):
             enrollment=enrollment, stage=stages_of(path)[0], by=mentor, note="长" * 2001
         )
     assert not StageSignOff.objects.exists()
+
+
+# -- nobody signs off their own task -------------------------------------------------
+
+
+@pytest.mark.parametrize("role", ["讲师", "培训管理员"])
+def test_signers_cannot_sign_off_their_own_task(role):
+    path = make_path({"task": "师傅旁看"})
+    signer = user_in("self-signer", role)
+    enrollment = path_enroll(user=signer, path=path)
+    assert not may_sign_off(user=signer, enrollment=enrollment)
+    with pytest.raises(NotAllowed):
+        stage_sign_off(enrollment=enrollment, stage=stages_of(path)[0], by=signer)
+    assert not StageSignOff.objects.exists()
+
+
+def test_own_task_is_not_in_the_signers_queue(learner):
+    path = make_path({"task": "师傅旁看"})
+    trainer = user_in("self-queue-trainer", "讲师")
+    path_enroll(user=trainer, path=path)
+    path_enroll(user=learner, path=path)
+    assert [row.user for row in signoffs_waiting(user=trainer)] == [learner]
+
+
+def test_learner_cannot_be_their_own_mentor(learner):
+    path = make_path({"task": "师傅旁看"})
+    enrollment = path_enroll(user=learner, path=path)
+    with pytest.raises(ProgressError):
+        path_enrollment_set_mentor(enrollment=enrollment, mentor=learner)
+    with pytest.raises(ProgressError):
+        path_enroll(user=learner, path=path, mentor=learner)
+    enrollment.refresh_from_db()
+    assert enrollment.mentor is None
+
+
+# -- paths edited after enrolment ----------------------------------------------------
+
+
+def test_sign_off_recomputes_a_stage_deleted_without_evaluation(learner, mentor):
+    path = make_path({"courses": 1}, {"task": "师傅旁看"})
+    enrollment = path_enroll(user=learner, path=path, mentor=mentor)
+    first, second = stages_of(path)
+    first.delete()  # current_stage is NULL now
+    enrollment.refresh_from_db()
+    assert enrollment.current_stage is None
+    stage_sign_off(enrollment=enrollment, stage=second, by=mentor)
+    enrollment.refresh_from_db()
+    assert enrollment.status == EnrollmentStatus.COMPLETED
+
+
+def test_sign_off_recomputes_a_stage_reordered_without_evaluation(learner, mentor):
+    path = make_path({"courses": 1}, {"task": "师傅旁看"}, {"courses": 1})
+    enrollment = path_enroll(user=learner, path=path, mentor=mentor)
+    first, second, _third = stages_of(path)
+    assert enrollment.current_stage == first
+    LearningPathStage.objects.filter(pk=second.pk).update(sort_order=-1)
+    stage_sign_off(enrollment=enrollment, stage=second, by=mentor)
+    enrollment.refresh_from_db()
+    assert enrollment.current_stage == first
+
+
+def test_publishing_a_path_moves_learners_off_a_deleted_stage(learner, mentor):
+    path = make_path({"courses": 1}, {"task": "师傅旁看"}, {"courses": 1})
+    enrollment = path_enroll(user=learner, path=path, mentor=mentor)
+    first, second, third = stages_of(path)
+    page = LearningPath.objects.get(pk=path.pk)
+    page.stages = [stage for stage in page.stages.all() if stage.pk != first.pk]
+    page.save_revision().publish()
+    assert not LearningPathStage.objects.filter(pk=first.pk).exists()
+    enrollment.refresh_from_db()
+    assert enrollment.current_stage == second
+    assert [row.pk for row in signoffs_waiting(user=mentor)] == [enrollment.pk]
+    stage_sign_off(enrollment=enrollment, stage=second, by=mentor)
+    enrollment.refresh_from_db()
+    assert enrollment.current_stage == third
+
+
+def test_path_enrollments_evaluate_skips_completed_enrolments(learner):
+    path = make_path({"courses": 1})
+    done = path_enroll(user=user_in("eval-done", "客服人员"), path=path)
+    PathEnrollment.objects.filter(pk=done.pk).update(status=EnrollmentStatus.COMPLETED)
+    path_enroll(user=learner, path=path)
+    assert path_enrollments_evaluate(path=path) == 1
+
+
+def test_with_stage_position_orders_ties_by_pk(learner, mentor):
+    path = make_path({"task": "一"}, {"task": "二"}, {"task": "三"}, {"task": "四"})
+    first, second, third, fourth = stages_of(path)
+    # Two stages share a sort order: the older (smaller pk) comes first.
+    LearningPathStage.objects.filter(pk=third.pk).update(sort_order=second.sort_order)
+    enrollment = path_enroll(user=learner, path=path, mentor=mentor)
+    stage_sign_off(enrollment=enrollment, stage=first, by=mentor)
+    stage_sign_off(enrollment=enrollment, stage=second, by=mentor)
+
+    def position():
+        row = with_stage_position(PathEnrollment.objects.filter(pk=enrollment.pk))
+        return row.values_list("stage_number", "stage_total", "stage_percent").get()
+
+    assert position() == (3, 4, 50)
+    stage_sign_off(enrollment=enrollment, stage=third, by=mentor)
+    stage_sign_off(enrollment=enrollment, stage=fourth, by=mentor)
+    assert position() == (0, 4, 100)

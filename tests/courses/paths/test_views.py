@@ -308,3 +308,36 @@ def test_stage_of_another_path_answers_404(client, mentor, waiting):
     client.force_login(mentor)
     response = client.post(signoff_url(mine, stages_of(other)[0]))
     assert response.status_code == 404
+
+
+HUGE = 99999999999999999999
+
+
+def test_malformed_ids_answer_404(client, learner, mentor, waiting):
+    path, mine, _theirs = waiting
+    stage = stages_of(path)[0]
+    client.force_login(mentor)
+    for url in (
+        f"/learn/paths/{HUGE}/enroll/",
+        f"/learn/signoffs/{HUGE}/{stage.pk}/",
+        f"/learn/signoffs/{mine.pk}/{HUGE}/",
+        "/learn/signoffs/abc/1/",
+    ):
+        assert client.post(url, {"note": ""}).status_code == 404, url
+
+
+def test_unpermitted_long_note_answers_404_like_unknown_ids(client, waiting):
+    path, mine, _theirs = waiting
+    client.force_login(user_in("page-staff", "客服人员"))
+    response = client.post(signoff_url(mine, stages_of(path)[0]), {"note": "长" * 2001})
+    assert response.status_code == 404
+
+
+def test_trainer_does_not_see_or_sign_their_own_task(client, waiting):
+    path, _mine, _theirs = waiting
+    trainer = user_in("page-trainer", "讲师")
+    own = path_enroll(user=trainer, path=path)
+    client.force_login(trainer)
+    assert "page-trainer" not in client.get(SIGNOFFS).content.decode()
+    assert client.post(signoff_url(own, stages_of(path)[0])).status_code == 404
+    assert not StageSignOff.objects.filter(enrollment=own).exists()
