@@ -41,6 +41,7 @@ from courses.path_views import (
     BoundedModelChoiceField,
     SignOffForm,
 )
+from courses.progress_admin.reports import path_enrollments_visible_to
 from courses.progress_admin.views import who_matches
 from courses.selectors.paths import signoffs_waiting, with_stage_position
 from courses.selectors.quiz_results import learner_name
@@ -158,7 +159,9 @@ class PathEnrollmentIndexView(generic.IndexView):
     default_ordering = "-enrolled_at"
 
     def get_base_queryset(self):
-        return with_stages(super().get_base_queryset())
+        # Trainers read the enrolments of paths they can edit, as in 学习进度.
+        visible = path_enrollments_visible_to(self.request.user).values("pk")
+        return with_stages(super().get_base_queryset().filter(pk__in=visible))
 
     def search_queryset(self, queryset):
         if not self.is_searching:

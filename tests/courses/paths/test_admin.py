@@ -105,6 +105,26 @@ def test_trainer_reads_but_cannot_set_mentors(client, trainer_user, data):
     assert client.get(ENROL).status_code in (302, 403)
 
 
+def test_trainer_lists_only_paths_they_can_edit(client, data):
+    from django.contrib.auth.models import Group, Permission
+    from wagtail.models import GroupPagePermission
+
+    group = Group.objects.create(name="讲师（入职路径）")
+    group.permissions.set(Group.objects.get(name="讲师").permissions.all())
+    GroupPagePermission.objects.create(
+        group=group,
+        page=data["path"],
+        permission=Permission.objects.get(
+            content_type__app_label="wagtailcore", codename="change_page"
+        ),
+    )
+    narrow = user_in("adm-narrow-trainer", "讲师")
+    narrow.groups.set([group])
+    client.force_login(narrow)
+    html = client.get(LIST).content.decode()
+    assert "安娜" in html and "鲍勃" not in html
+
+
 @pytest.mark.parametrize("group", ["客户", "客服人员"])
 def test_customers_and_staff_have_no_access(client, data, group):
     client.force_login(user_in("adm-nobody", group))
