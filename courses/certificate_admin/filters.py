@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.widgets import BooleanRadioSelect
 
+from courses.admin_views.choices import request_choices
 from courses.certificate_admin.registry import STATUS_CHOICES, certificates_visible_to
 from courses.models.certificates import (
     Certificate,
@@ -21,27 +22,13 @@ from courses.models.certificates import (
     TrainerQualification,
 )
 from courses.models.pages import CoursePage
-from portal.accounts.models import Organisation
 
 REVIEW_WINDOW_DAYS = 30
 
 
-def _visible(request):
-    if request is None:
-        return Certificate.objects.none()
-    return certificates_visible_to(request.user).order_by()
-
-
-def _courses(request):
-    return CoursePage.objects.filter(
-        pk__in=_visible(request).values("course_id")
-    ).order_by("title")
-
-
-def _organisations(request):
-    return Organisation.objects.filter(
-        pk__in=_visible(request).values("user__profile__organisation_id")
-    ).order_by("kind", "name")
+_courses, _organisations = request_choices(
+    certificates_visible_to, Certificate.objects.none()
+)
 
 
 class CertificateFilterSet(WagtailFilterSet):

@@ -10,28 +10,13 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.widgets import BooleanRadioSelect
 
-from courses.models.pages import CoursePage
+from courses.admin_views.choices import request_choices
 from courses.models.progress import Enrollment, EnrollmentSource, EnrollmentStatus
 from courses.progress_admin.views import enrollments_visible_to
-from portal.accounts.models import Organisation
 
-
-def _visible(request):
-    if request is None:
-        return Enrollment.objects.none()
-    return enrollments_visible_to(request.user).order_by()
-
-
-def _courses(request):
-    return CoursePage.objects.filter(
-        pk__in=_visible(request).values("course_id")
-    ).order_by("title")
-
-
-def _organisations(request):
-    return Organisation.objects.filter(
-        pk__in=_visible(request).values("user__profile__organisation_id")
-    ).order_by("kind", "name")
+_courses, _organisations = request_choices(
+    enrollments_visible_to, Enrollment.objects.none()
+)
 
 
 class EnrollmentFilterSet(WagtailFilterSet):

@@ -25,6 +25,7 @@ from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
+from courses.admin_views.choices import courses_in, organisations_of
 from courses.archive_pdf import archive_pdf, path_rows
 from courses.dashboard_views import (
     PDF_TYPE,
@@ -94,18 +95,11 @@ class OverdueFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         enrollments = reports.enrollments_visible_to(user).order_by()
         paths = reports.path_enrollments_visible_to(user).order_by()
-        # EXISTS probes (one index lookup per candidate) instead of IN over every
-        # enrolment: 0.1 s instead of 1 s with 350,000 enrolments on PostgreSQL.
-        self.fields["course"].queryset = CoursePage.objects.filter(
-            Exists(enrollments.filter(course=OuterRef("pk")))
-        ).order_by("title")
+        self.fields["course"].queryset = courses_in(enrollments)
         self.fields["path"].queryset = LearningPath.objects.filter(
             Exists(paths.filter(path=OuterRef("pk")))
         ).order_by("title")
-        self.fields["organisation"].queryset = Organisation.objects.filter(
-            Exists(enrollments.filter(user__profile__organisation=OuterRef("pk")))
-            | Exists(paths.filter(user__profile__organisation=OuterRef("pk")))
-        ).order_by("kind", "name")
+        self.fields["organisation"].queryset = organisations_of(enrollments, paths)
         self.fields["assignment"].queryset = Assignment.objects.filter(
             Exists(enrollments.filter(assignment=OuterRef("pk")))
             | Exists(paths.filter(assignment=OuterRef("pk")))
